@@ -1,0 +1,1 @@
+"""Data files shipped with Series Studio (installed as the ``studio.resources`` package)."""

@@ -1,0 +1,126 @@
+"""Times as integer microseconds; timecodes parsed and formatted.
+
+Accepted input: ``62.5`` and ``62.5s`` (seconds), ``1:02`` (m:ss),
+``1:02:03`` (h:mm:ss), ``00:01:02.500``, ``1m2.5s``, and ``00:01:02:15``
+(hh:mm:ss:ff, frames at a given frame rate).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from studio.domain.errors import InvalidValue
+
+US = 1_000_000
+
+_UNITS = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$")
+_MS = re.compile(r"^(\d+(?:\.\d+)?)ms$")
+
+
+def _seconds_to_us(text: str) -> int:
+    value = Fraction(text)
+    return int(value * US + Fraction(1, 2)) if value >= 0 else int(value * US)
+
+
+def parse_timecode(text: str, frame_rate: Fraction | None = None) -> int:
+    """Return microseconds for a timecode typed by the creator."""
+    raw = text.strip().lower().replace(",", ".")
+    if not raw:
+        raise InvalidValue("The time is empty; type a time such as 1:02 or 62.5s.")
+    if raw.startswith("-"):
+        raise InvalidValue(f"The time '{text.strip()}' is negative.")
+    if re.fullmatch(r"\d+(\.\d+)?", raw):
+        return _seconds_to_us(raw)
+    m = _MS.match(raw)
+    if m:
+        return int(Fraction(m.group(1)) * 1000 + Fraction(1, 2))
+    m = _UNITS.match(raw)
+    if m and any(m.groups()):
+        h, mi, s = (Fraction(g) if g else Fraction(0) for g in m.groups())
+        return int((h * 3600 + mi * 60 + s) * US + Fraction(1, 2))
+    parts = raw.split(":")
+    if 2 <= len(parts) <= 4 and all(re.fullmatch(r"\d+(\.\d+)?", p) for p in parts):
+        if len(parts) == 4:
+            if frame_rate is None:
+                raise InvalidValue(
+                    f"'{text.strip()}' counts frames; it needs the clip's frame rate."
+                )
+            hh, mm, ss, ff = parts
+            if any("." in p for p in parts):
+                raise InvalidValue(f"'{text.strip()}' mixes frames and decimals.")
+            if int(ff) >= _frames_per_second(frame_rate):
+                raise InvalidValue(
+                    f"'{text.strip()}' has frame {ff}, but a second has only "
+                    f"{_frames_per_second(frame_rate)} frames at {float(frame_rate):g} fps."
+                )
+            _check_sexagesimal(text, [mm, ss])
+            seconds = int(hh) * 3600 + int(mm) * 60 + int(ss)
+            return int((seconds + Fraction(int(ff)) / Fraction(frame_rate)) * US + Fraction(1, 2))
+        if any("." in p for p in parts[:-1]):
+            raise InvalidValue(f"'{text.strip()}' is not a time; only seconds take decimals.")
+        _check_sexagesimal(text, parts[1:])
+        total = Fraction(0)
+        for p in parts:
+            total = total * 60 + Fraction(p)
+        return int(total * US + Fraction(1, 2))
+    raise InvalidValue(
+        f"'{text.strip()}' is not a time; type it like 1:02, 00:01:02.500 or 62.5s."
+    )
+
+
+def _frames_per_second(rate: Fraction) -> int:
+    return -(-rate.numerator // rate.denominator)  # ceil: 29.97 -> 30
+
+
+def _check_sexagesimal(text: str, parts: list[str]) -> None:
+    for p in parts:
+        if Fraction(p) >= 60:
+            raise InvalidValue(f"'{text.strip()}' is not a time: {p} is not below 60.")
+
+
+def format_duration(us: int) -> str:
+    """Short human form: ``0:45``, ``21:04``, ``1:02:03`` (whole seconds, rounded down)."""
+    sign = "-" if us < 0 else ""
+    total = abs(us) // US
+    h, rem = divmod(total, 3600)
+    m, s = divmod(rem, 60)
+    return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
+
+
+def format_timecode(us: int, frame_rate: Fraction | None = None) -> str:
+    """Exact form: ``00:01:02.500``, or ``00:01:02:15`` when a frame rate is given."""
+    sign = "-" if us < 0 else ""
+    us = abs(us)
+    seconds, rest = divmod(us, US)
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    if frame_rate is not None:
+        frame = int(Fraction(rest, US) * Fraction(frame_rate))
+        return f"{sign}{h:02d}:{m:02d}:{s:02d}:{frame:02d}"
+    return f"{sign}{h:02d}:{m:02d}:{s:02d}.{rest // 1000:03d}"
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A half-open range [start, end) in integer microseconds."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            raise InvalidValue(f"The in point {format_timecode(self.start)} is negative.")
+        if self.end <= self.start:
+            raise InvalidValue(
+                f"The in point {format_timecode(self.start)} is not before "
+                f"the out point {format_timecode(self.end)}."
+            )
+
+    @property
+    def duration(self) -> int:
+        return self.end - self.start
+
+    def __contains__(self, t: int) -> bool:
+        return self.start <= t < self.end
