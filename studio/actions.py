@@ -1,0 +1,295 @@
+"""The creator's actions on the library, shared by the CLI and the GUI.
+
+Each action validates its input against the publish profile, then commits in
+one transaction. Functions here may run on a worker thread; they never touch
+widgets and report progress through a callback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.domain.errors import InvalidValue, UserError
+from studio.domain.models import Collection, Episode, MediaRecord
+from studio.domain.money import Money
+from studio.domain.profiles import load_profile
+from studio.domain.rules import Problem, check
+from studio.domain.timecode import TimeRange, format_duration, format_timecode, parse_timecode
+from studio.editor.probe import probe
+from studio.store.fingerprint import fingerprint, size_of
+from studio.store.library import Library
+from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
+
+VIDEO_EXTENSIONS = {
+    ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mts", ".m2ts", ".ts",
+    ".3gp", ".mpg", ".mpeg", ".wmv", ".flv",
+}  # fmt: skip
+
+
+def natural_key(text: str) -> list:
+    """Sort key that puts 'ep2' before 'ep10'."""
+    return [int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text)]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, and the video files inside given folders, in natural order."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            found = [
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in VIDEO_EXTENSIONS
+                and not f.name.startswith(".")
+            ]
+            out.extend(sorted(found, key=lambda f: natural_key(str(f.relative_to(p)))))
+        else:
+            out.append(p)
+    return out
+
+
+def title_from_filename(path: Path) -> str:
+    stem = re.sub(r"[_]+", " ", path.stem).strip()
+    return re.sub(r"\s+", " ", stem) or path.name
+
+
+@dataclass(frozen=True)
+class AddResult:
+    path: Path
+    episode: Episode | None = None
+    error: str | None = None
+    reused_media: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.episode is not None
+
+
+def media_for_file(lib: Library, path: Path) -> tuple[MediaRecord, bool]:
+    """Fingerprint and probe ``path``; reuse what the library knows. Commits the media row."""
+    fp = fingerprint(path)
+    known = lib.media(fp)
+    st = path.stat()
+    if known is not None:
+        if known.path != str(path) or known.missing:
+            lib.set_media_location(fp, str(path), st.st_mtime)
+            known = lib.media(fp)
+        assert known is not None
+        return known, True
+    info = probe(path)
+    record = MediaRecord(fp, str(path), st.st_size, st.st_mtime, info)
+    return record, False
+
+
+def add_files(
+    lib: Library,
+    collection: Collection,
+    paths: Iterable[str | os.PathLike],
+    *,
+    on_result: Callable[[AddResult], None] | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> list[AddResult]:
+    """Add each file as a new episode at the end of ``collection``.
+
+    Each file is one transaction: a file reported added is in the library even
+    if the process dies right after. A bad file is reported and skipped; the
+    others still go in. Stops at the profile's episode limit.
+    """
+    profile = load_profile(collection.profile)
+    files = expand_paths(paths)
+    results: list[AddResult] = []
+    for i, path in enumerate(files):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(Progress(i, len(files), path.name))
+        result = _add_one(lib, collection, profile, path)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    progress(Progress(len(files), len(files), "done"))
+    return results
+
+
+def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddResult:
+    try:
+        if not path.exists():
+            raise UserError(f"{path.name}: the file does not exist ({path}).")
+        if path.is_dir():
+            raise UserError(f"{path.name}: is a folder with no video files.")
+        profile.check_episode_count(lib.episode_count(collection.id) + 1)
+        record, reused = media_for_file(lib, path)
+        episode = Episode(
+            id=str(uuid.uuid4()),
+            collection_id=collection.id,
+            media_fingerprint=record.fingerprint,
+            title=title_from_filename(path),
+            trim=TimeRange(0, record.info.duration),
+            position=0,
+        )
+        with lib.transaction():
+            # Checked again under the write lock: another process may have added.
+            profile.check_episode_count(lib.episode_count(collection.id) + 1)
+            if not reused:
+                lib.put_media(record)
+            episode = lib.add_episode(episode)
+        return AddResult(path, episode, reused_media=reused)
+    except UserError as exc:
+        return AddResult(path, error=str(exc))
+    except OSError as exc:
+        return AddResult(path, error=f"{path.name}: cannot read the file ({exc.strerror}).")
+
+
+def trim_episode(
+    lib: Library, episode: Episode, in_text: str | None, out_text: str | None
+) -> Episode:
+    """Set the in and/or out point from timecodes typed by the creator."""
+    media = lib.media(episode.media_fingerprint)
+    if media is None:
+        raise UserError("The episode's media is not in the library.")
+    rate = media.info.frame_rate
+    start = parse_timecode(in_text, rate) if in_text is not None else episode.trim.start
+    end = parse_timecode(out_text, rate) if out_text is not None else episode.trim.end
+    length = media.info.duration
+    if start >= length:
+        raise InvalidValue(
+            f"The in point {format_timecode(start)} is past the end of the media "
+            f"({format_timecode(length)})."
+        )
+    if end > length:
+        raise InvalidValue(
+            f"The out point {format_timecode(end)} is past the end of the media "
+            f"({format_timecode(length)}); the latest possible is {format_timecode(length)}."
+        )
+    if end <= start:
+        raise InvalidValue(
+            f"The in point {format_timecode(start)} must come before "
+            f"the out point {format_timecode(end)}."
+        )
+    return lib.update_episode(episode.with_(trim=TimeRange(start, end)))
+
+
+def set_collection_fields(
+    lib: Library,
+    collection: Collection,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    price: str | None = None,
+    currency: str | None = None,
+) -> Collection:
+    """Change title, description and price in one transaction, price checked by the profile."""
+    changes: dict = {}
+    if title is not None:
+        if not title.strip():
+            raise InvalidValue("The title cannot be empty.")
+        changes["title"] = title.strip()
+    if description is not None:
+        changes["description"] = description
+    if price is not None or currency is not None:
+        code = (currency or (collection.price.currency if collection.price else "USD")).upper()
+        if price is not None:
+            money = Money.parse(price, code)
+        elif collection.price is not None:
+            money = Money(collection.price.minor, code)
+        else:
+            raise InvalidValue("Set a price together with its currency, e.g. --price 9.99.")
+        load_profile(collection.profile).check_price(money)
+        changes["price"] = money
+    if not changes:
+        raise InvalidValue("Nothing to change: give --title, --description or --price.")
+    return lib.update_collection(collection.with_(**changes))
+
+
+def refresh_media_status(lib: Library, fingerprints: Iterable[str]) -> list[MediaRecord]:
+    """Flag media whose file is gone or no longer holds the same content. Returns the missing."""
+    missing = []
+    for fp in set(fingerprints):
+        rec = lib.media(fp)
+        if rec is None:
+            continue
+        p = Path(rec.path)
+        gone = not p.is_file()
+        if not gone:
+            st = p.stat()
+            if st.st_size != rec.size:
+                gone = True
+            elif st.st_mtime != rec.mtime:
+                gone = fingerprint(p) != fp
+                if not gone:
+                    lib.set_media_location(fp, rec.path, st.st_mtime)
+        if gone != rec.missing:
+            lib.set_media_missing(fp, gone)
+        if gone:
+            missing.append(lib.media(fp))
+    return missing
+
+
+def check_collection(lib: Library, collection: Collection) -> list[Problem]:
+    view = lib.view(collection.id)
+    refresh_media_status(lib, view.media)
+    return check(lib.view(collection.id), load_profile(collection.profile))
+
+
+@dataclass(frozen=True)
+class Relinked:
+    fingerprint: str
+    old_path: str
+    new_path: str
+
+
+def relink(
+    lib: Library,
+    folder: str | os.PathLike,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[list[Relinked], list[MediaRecord]]:
+    """Find missing media in ``folder`` (recursively) by content fingerprint.
+
+    Only files of the right size are hashed. Returns what was relinked and what
+    is still missing.
+    """
+    root = Path(folder).expanduser()
+    if not root.is_dir():
+        raise UserError(f"{root} is not a folder.")
+    refresh_media_status(lib, [m.fingerprint for m in lib.all_media()])
+    wanted = {m.fingerprint: m for m in lib.all_media() if m.missing}
+    by_size: dict[int, list[str]] = {}
+    for fp in wanted:
+        by_size.setdefault(size_of(fp), []).append(fp)
+    found: list[Relinked] = []
+    candidates = [p for p in _walk_files(root) if p.stat().st_size in by_size]
+    for i, path in enumerate(candidates):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(Progress(i, len(candidates), path.name))
+        try:
+            fp = fingerprint(path)
+        except OSError:
+            continue
+        if fp in wanted:
+            rec = wanted.pop(fp)
+            lib.set_media_location(fp, str(path), path.stat().st_mtime)
+            found.append(Relinked(fp, rec.path, str(path)))
+        if not wanted:
+            break
+    return found, list(wanted.values())
+
+
+def _walk_files(root: Path) -> Iterator[Path]:
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            p = Path(dirpath) / name
+            if p.is_file():
+                yield p
+
+
+def describe_episode(ep: Episode) -> str:
+    return f"{ep.position}. {ep.title} ({format_duration(ep.duration)})"

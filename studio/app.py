@@ -1,0 +1,65 @@
+"""Composition root: where the library lives and the services a client needs.
+
+The CLI and the GUI each build one :class:`AppContext` and pass it explicitly;
+there is no global application object.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from studio.store.library import Library
+
+APP_NAME = "Series Studio"
+APP_AUTHOR = "Series Studio"
+LIBRARY_ENV = "STUDIO_LIBRARY"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_library_path() -> Path:
+    """``STUDIO_LIBRARY`` if set, else ``library.sqlite`` in the user data folder."""
+    env = os.environ.get(LIBRARY_ENV)
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "library.sqlite"
+
+
+@dataclass
+class AppContext:
+    """What every client of the services holds: the open library and its folders."""
+
+    library: Library
+
+    @classmethod
+    def open(cls, library_path: str | os.PathLike | None = None) -> AppContext:
+        path = Path(library_path).expanduser() if library_path else default_library_path()
+        return cls(Library.open(path))
+
+    @property
+    def library_path(self) -> Path:
+        return self.library.path
+
+    @property
+    def media_dir(self) -> Path:
+        """Where the app keeps media it creates (demo clips, extracted archives)."""
+        return self.library.path.parent / "media"
+
+    def close(self) -> None:
+        self.library.close()
+
+    def __enter__(self) -> AppContext:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

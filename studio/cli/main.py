@@ -1,0 +1,118 @@
+"""Argument parsing and dispatch for the ``studio`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from studio import __version__
+from studio.domain.errors import UserError
+from studio.tasks import Cancelled
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from studio.cli import commands as c
+
+    parser = argparse.ArgumentParser(
+        prog="studio",
+        description="Series Studio: assemble, check and render premium video collections. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"Series Studio {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="PATH",
+        help="library file to use (default: $STUDIO_LIBRARY, else the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def cmd(name: str, func, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    cmd("gui", c.cmd_gui, "open the window (the same as no command)")
+    p = cmd("new", c.cmd_new, "create a collection")
+    p.add_argument("title")
+    p.add_argument("--profile", default="tiktok-series", help="publish profile (tiktok-series)")
+    p.add_argument("--price", help="price, e.g. 4.99")
+    p.add_argument("--currency", help="ISO 4217 code (USD)")
+    p.add_argument("--description")
+
+    cmd("list", c.cmd_list, "list the collections")
+
+    p = cmd("show", c.cmd_show, "show a collection and its episodes")
+    p.add_argument("collection", help="title or id")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = cmd("add", c.cmd_add, "add video files or folders as episodes")
+    p.add_argument("collection", help="title or id")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+
+    episode_help = "episode: its number (with -c or COLLECTION:N) or its id"
+    p = cmd("trim", c.cmd_trim, "set an episode's in and out points")
+    p.add_argument("episode", help=episode_help)
+    p.add_argument("--in", dest="in_point", metavar="TIME", help="e.g. 0:05, 5.2s, 00:00:05:12")
+    p.add_argument("--out", dest="out_point", metavar="TIME")
+    p.add_argument("-c", "--collection")
+
+    p = cmd("move", c.cmd_move, "move an episode to another position")
+    p.add_argument("episode", help=episode_help)
+    p.add_argument("position", type=int)
+    p.add_argument("-c", "--collection")
+
+    p = cmd("remove", c.cmd_remove, "remove an episode from its collection")
+    p.add_argument("episode", help=episode_help)
+    p.add_argument("-c", "--collection")
+
+    p = cmd("episode", c.cmd_episode, "set an episode's title or free-preview flag")
+    p.add_argument("episode", help=episode_help)
+    p.add_argument("--title")
+    p.add_argument("--free-preview", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("-c", "--collection")
+
+    p = cmd("set", c.cmd_set, "set a collection's title, description or price")
+    p.add_argument("collection", help="title or id")
+    p.add_argument("--title")
+    p.add_argument("--description")
+    p.add_argument("--price", help="e.g. 9.99, 9,99 or $9.99")
+    p.add_argument("--currency", help="ISO 4217 code (USD)")
+
+    p = cmd("delete", c.cmd_delete, "delete a collection (its media files stay on disk)")
+    p.add_argument("collection", help="title or id")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = cmd("check", c.cmd_check, "check a collection against its platform's rules")
+    p.add_argument("collection", help="title or id")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = cmd("relink", c.cmd_relink, "find moved or renamed media files in a folder")
+    p.add_argument("folder")
+
+    p = cmd("demo", c.cmd_demo, "create a sample collection from generated clips")
+    p.add_argument("--episodes", type=int, default=5, help="how many clips (default 5)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        from studio.cli.commands import cmd_gui
+
+        func = cmd_gui
+    try:
+        return int(func(args) or 0)
+    except UserError as exc:
+        from studio.cli.terminal import error
+
+        error(str(exc))
+        return 2
+    except (KeyboardInterrupt, Cancelled):
+        print("\nstudio: cancelled.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -1,0 +1,385 @@
+"""The library: one SQLite file holding collections, episodes and known media.
+
+Only this package writes SQL. Every public method that changes data runs in
+one transaction (``BEGIN IMMEDIATE``), so one user action is one commit, and
+a second process (the CLI beside the GUI) waits its turn instead of failing.
+A :class:`Library` is used from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from studio.domain.errors import NotFound, UserError
+from studio.domain.models import Collection, CollectionView, Episode, MediaRecord
+from studio.store import rows
+from studio.store.migrations import migrations
+
+BUSY_TIMEOUT_S = 15.0
+
+
+class LibraryError(UserError):
+    """The library file cannot be used as it is."""
+
+
+class LibraryDamaged(LibraryError):
+    """The integrity check failed; a copy of the damaged file was kept."""
+
+    def __init__(self, message: str, backup: Path) -> None:
+        super().__init__(message)
+        self.backup = backup
+
+
+def _timestamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def _keep_copy(path: Path, suffix: str) -> Path:
+    backup = path.with_name(f"{path.name}.{suffix}-{_timestamp()}")
+    shutil.copy2(path, backup)
+    for extra in ("-wal", "-shm"):
+        side = Path(str(path) + extra)
+        if side.exists():
+            shutil.copy2(side, Path(str(backup) + extra))
+    return backup
+
+
+class Library:
+    """An open library file. Use :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Library:
+        """Open (creating if needed), check integrity, and migrate the library at ``path``."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"Cannot create the library folder {path.parent}: {exc}.") from exc
+        existed = path.exists() and path.stat().st_size > 0
+        try:
+            conn = sqlite3.connect(
+                str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Cannot open the library {path}: {exc}.") from exc
+        lib = cls(path, conn)
+        try:
+            lib._check_integrity(existed)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise LibraryError(f"The library {path} cannot use write-ahead logging ({mode}).")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            lib._migrate(existed)
+        except BaseException:
+            conn.close()
+            raise
+        return lib
+
+    def _check_integrity(self, existed: bool) -> None:
+        if not existed:
+            return
+        try:
+            result = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
+            fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            result, fk = [str(exc)], []
+        if result == ["ok"] and not fk:
+            return
+        reason = "; ".join(result[:3]) if result != ["ok"] else "broken links between tables"
+        self.conn.close()
+        backup = _keep_copy(self.path, "damaged")
+        raise LibraryDamaged(
+            f"The library {self.path} is damaged ({reason}). A copy was kept at {backup}. "
+            "Move the damaged file away to start a new library, or open another one with "
+            "--library.",
+            backup,
+        )
+
+    def _migrate(self, existed: bool) -> None:
+        known = {m.name for m in migrations._migrations}
+        if "_sqlite_migrations" in self.db.table_names():
+            applied = {m.name for m in migrations.applied(self.db)}
+            newer = applied - known
+            if newer:
+                raise LibraryError(
+                    f"The library {self.path} was written by a newer Series Studio "
+                    f"(schema {sorted(newer)[-1]}); update the app to open it."
+                )
+        pending = migrations.pending(self.db)
+        if not pending:
+            return
+        if existed and self.db.table_names():
+            _keep_copy(self.path, "before-upgrade")
+        # Hold the write lock while migrating so that two processes opening a
+        # new library at once cannot both run the ladder; each migration runs
+        # in its own savepoint inside this transaction.
+        with self.transaction():
+            if migrations.pending(self.db):
+                migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def integrity_ok(self) -> bool:
+        rows_ = self.conn.execute("PRAGMA integrity_check").fetchall()
+        return [r[0] for r in rows_] == ["ok"] and not self.conn.execute(
+            "PRAGMA foreign_key_check"
+        ).fetchall()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+        Nested calls join the outer transaction.
+        """
+        if self.conn.in_transaction:
+            yield self.db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------- collections
+    def create_collection(self, title: str, profile: str = "tiktok-series") -> Collection:
+        c = Collection(id=str(uuid.uuid4()), title=title, profile=profile)
+        with self.transaction() as db:
+            db["collections"].insert(rows.collection_to_row(c))
+        return c
+
+    def collections(self) -> list[Collection]:
+        return [
+            rows.collection_from_row(r)
+            for r in self.db.query("SELECT * FROM collections ORDER BY updated_at DESC, title")
+        ]
+
+    def collection(self, collection_id: str) -> Collection:
+        found = list(self.db.query("SELECT * FROM collections WHERE id = ?", [collection_id]))
+        if not found:
+            raise NotFound(f"No collection with id {collection_id}.")
+        return rows.collection_from_row(found[0])
+
+    def find_collection(self, ref: str) -> Collection:
+        """A collection named by id, id prefix (4+ characters) or title (any case)."""
+        ref = ref.strip()
+        exact = list(self.db.query("SELECT * FROM collections WHERE id = ?", [ref]))
+        if exact:
+            return rows.collection_from_row(exact[0])
+        by_title = list(
+            self.db.query("SELECT * FROM collections WHERE title = ? COLLATE NOCASE", [ref])
+        )
+        if len(by_title) == 1:
+            return rows.collection_from_row(by_title[0])
+        if len(by_title) > 1:
+            raise UserError(f"Several collections are called '{ref}'; name one by its id.")
+        if len(ref) >= 4:
+            by_prefix = list(
+                self.db.query("SELECT * FROM collections WHERE id LIKE ? || '%'", [ref.lower()])
+            )
+            if len(by_prefix) == 1:
+                return rows.collection_from_row(by_prefix[0])
+        raise NotFound(f"No collection called '{ref}'. 'studio list' shows them.")
+
+    def update_collection(self, c: Collection) -> Collection:
+        with self.transaction() as db:
+            self.collection(c.id)
+            row = rows.collection_to_row(c)
+            row["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            db["collections"].update(c.id, row)
+        return c
+
+    def touch_collection(self, collection_id: str) -> None:
+        self.conn.execute(
+            "UPDATE collections SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE id = ?",
+            [collection_id],
+        )
+
+    def delete_collection(self, collection_id: str) -> None:
+        with self.transaction():
+            self.collection(collection_id)
+            self.conn.execute("DELETE FROM collections WHERE id = ?", [collection_id])
+
+    # ------------------------------------------------------------------- media
+    def put_media(self, record: MediaRecord) -> None:
+        with self.transaction() as db:
+            db["media"].upsert(rows.media_to_row(record), pk="fingerprint")
+
+    def media(self, fingerprint: str) -> MediaRecord | None:
+        found = list(self.db.query("SELECT * FROM media WHERE fingerprint = ?", [fingerprint]))
+        return rows.media_from_row(found[0]) if found else None
+
+    def all_media(self) -> list[MediaRecord]:
+        return [rows.media_from_row(r) for r in self.db.query("SELECT * FROM media ORDER BY path")]
+
+    def set_media_location(
+        self, fingerprint: str, path: str, mtime: float, missing: bool = False
+    ) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE media SET path = ?, mtime = ?, missing = ? WHERE fingerprint = ?",
+                [path, mtime, int(missing), fingerprint],
+            )
+
+    def set_media_missing(self, fingerprint: str, missing: bool) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE media SET missing = ? WHERE fingerprint = ?", [int(missing), fingerprint]
+            )
+
+    # ---------------------------------------------------------------- episodes
+    def episodes(self, collection_id: str) -> list[Episode]:
+        return [
+            rows.episode_from_row(r)
+            for r in self.db.query(
+                "SELECT * FROM episodes WHERE collection_id = ? ORDER BY position", [collection_id]
+            )
+        ]
+
+    def episode_count(self, collection_id: str) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM episodes WHERE collection_id = ?", [collection_id]
+        ).fetchone()[0]
+
+    def episode(self, episode_id: str) -> Episode:
+        found = list(self.db.query("SELECT * FROM episodes WHERE id = ?", [episode_id]))
+        if not found:
+            raise NotFound(f"No episode with id {episode_id}.")
+        return rows.episode_from_row(found[0])
+
+    def find_episode(self, ref: str, collection_id: str | None) -> Episode:
+        """An episode named by position in ``collection_id``, by id, or by id prefix."""
+        ref = ref.strip()
+        if ref.isdigit() and collection_id is not None:
+            found = list(
+                self.db.query(
+                    "SELECT * FROM episodes WHERE collection_id = ? AND position = ?",
+                    [collection_id, int(ref)],
+                )
+            )
+            if not found:
+                n = self.episode_count(collection_id)
+                raise NotFound(f"There is no episode {ref}; the collection has {n}.")
+            return rows.episode_from_row(found[0])
+        found = list(self.db.query("SELECT * FROM episodes WHERE id = ?", [ref]))
+        if not found and len(ref) >= 4:
+            found = list(
+                self.db.query("SELECT * FROM episodes WHERE id LIKE ? || '%'", [ref.lower()])
+            )
+            if len(found) > 1:
+                raise UserError(f"Several episodes have ids starting with '{ref}'; type more.")
+        if not found:
+            raise NotFound(f"No episode '{ref}'. 'studio show COLLECTION' lists them.")
+        return rows.episode_from_row(found[0])
+
+    def add_episode(self, episode: Episode) -> Episode:
+        """Append ``episode`` (its position is set to the end of its collection)."""
+        with self.transaction() as db:
+            pos = self.episode_count(episode.collection_id) + 1
+            episode = episode.with_(position=pos)
+            db["episodes"].insert(rows.episode_to_row(episode))
+            self.touch_collection(episode.collection_id)
+        return episode
+
+    def update_episode(self, episode: Episode) -> Episode:
+        with self.transaction() as db:
+            current = self.episode(episode.id)
+            row = rows.episode_to_row(episode.with_(position=current.position))
+            db["episodes"].update(episode.id, row)
+            self.touch_collection(episode.collection_id)
+        return self.episode(episode.id)
+
+    def move_episode(self, episode_id: str, position: int) -> list[Episode]:
+        """Move an episode to 1-based ``position``; the others close up. Returns the new order."""
+        with self.transaction():
+            ep = self.episode(episode_id)
+            order = [e.id for e in self.episodes(ep.collection_id)]
+            if not 1 <= position <= len(order):
+                raise UserError(
+                    f"Position {position} is outside the collection (1 to {len(order)})."
+                )
+            order.remove(ep.id)
+            order.insert(position - 1, ep.id)
+            self._write_order(order)
+            self.touch_collection(ep.collection_id)
+        return self.episodes(ep.collection_id)
+
+    def reorder(self, collection_id: str, episode_ids: list[str]) -> list[Episode]:
+        """Set the whole order at once (drag and drop of several episodes)."""
+        with self.transaction():
+            current = {e.id for e in self.episodes(collection_id)}
+            if set(episode_ids) != current or len(episode_ids) != len(current):
+                raise UserError("The new order must name every episode of the collection once.")
+            self._write_order(episode_ids)
+            self.touch_collection(collection_id)
+        return self.episodes(collection_id)
+
+    def _write_order(self, ids: list[str]) -> None:
+        self.conn.executemany(
+            "UPDATE episodes SET position = ? WHERE id = ?",
+            [(i + 1, eid) for i, eid in enumerate(ids)],
+        )
+
+    def remove_episode(self, episode_id: str) -> Episode:
+        with self.transaction():
+            ep = self.episode(episode_id)
+            self.conn.execute("DELETE FROM episodes WHERE id = ?", [episode_id])
+            rest = [e.id for e in self.episodes(ep.collection_id)]
+            self._write_order(rest)
+            self.touch_collection(ep.collection_id)
+        return ep
+
+    def view(self, collection_id: str) -> CollectionView:
+        """The collection, its ordered episodes and their media, read in one snapshot."""
+        with self.transaction():
+            c = self.collection(collection_id)
+            eps = self.episodes(collection_id)
+            media = {
+                r["fingerprint"]: rows.media_from_row(r)
+                for r in self.db.query(
+                    "SELECT m.* FROM media m WHERE m.fingerprint IN "
+                    "(SELECT media FROM episodes WHERE collection_id = ?)",
+                    [collection_id],
+                )
+            }
+        return CollectionView(c, eps, media)
+
+    # ---------------------------------------------------------------- settings
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )

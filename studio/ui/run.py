@@ -1,0 +1,31 @@
+"""Start the Qt application and the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from studio import __version__
+from studio.app import AppContext
+from studio.domain.errors import UserError
+
+
+def run_gui(library_path: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Series Studio")
+    app.setOrganizationName("Series Studio")
+    app.setApplicationVersion(__version__)
+    try:
+        ctx = AppContext.open(library_path)
+    except UserError as exc:
+        QMessageBox.critical(None, "Series Studio", str(exc))
+        return 2
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.close()

@@ -1,0 +1,181 @@
+"""The library file: migrations, integrity, transactions, two processes at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import uuid
+from fractions import Fraction
+
+import pytest
+
+from studio.domain.errors import NotFound, UserError
+from studio.domain.models import Episode, MediaInfo, MediaRecord
+from studio.domain.money import Money
+from studio.domain.timecode import TimeRange
+from studio.store.library import Library, LibraryDamaged, LibraryError
+
+
+def _media(n: int) -> MediaRecord:
+    info = MediaInfo(
+        path=f"/videos/clip{n}.mp4", container="mov,mp4,m4a,3gp,3g2,mj2", duration=40_000_000,
+        size=1000 + n, mtime=1.0, video_codec="h264", width=1080, height=1920,
+        frame_rate=Fraction(30000, 1001), audio_codec="aac", audio_channels=2,
+        audio_sample_rate=48000,
+    )  # fmt: skip
+    return MediaRecord(f"{1000 + n}-{n:040x}", info.path, info.size, info.mtime, info)
+
+
+def _episode(collection_id: str, media: MediaRecord, title: str) -> Episode:
+    return Episode(str(uuid.uuid4()), collection_id, media.fingerprint, title,
+                   TimeRange(0, media.info.duration), 0)  # fmt: skip
+
+
+@pytest.fixture
+def lib(tmp_path):
+    with Library.open(tmp_path / "library.sqlite") as library:
+        yield library
+
+
+def _fill(lib: Library, n: int):
+    c = lib.create_collection("Cooking")
+    eps = []
+    for i in range(n):
+        m = _media(i)
+        lib.put_media(m)
+        eps.append(lib.add_episode(_episode(c.id, m, f"Ep {i + 1}")))
+    return c, eps
+
+
+def test_new_library_has_wal_foreign_keys_and_schema(tmp_path):
+    path = tmp_path / "sub" / "library.sqlite"
+    with Library.open(path) as lib:
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert {"collections", "episodes", "media"} <= set(lib.db.table_names())
+    # Reopening applies nothing new and keeps no upgrade backup.
+    with Library.open(path) as lib:
+        assert lib.integrity_ok()
+    assert not list(path.parent.glob("*.before-upgrade-*"))
+
+
+def test_values_round_trip_through_the_file(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as lib:
+        c, eps = _fill(lib, 2)
+        lib.update_collection(c.with_(price=Money(499, "USD"), description="Déjà vu ✓"))
+    with Library.open(path) as lib:
+        again = lib.collection(c.id)
+        assert again.price == Money(499, "USD")
+        assert again.description == "Déjà vu ✓"
+        media = lib.media(eps[0].media_fingerprint)
+        assert media is not None and media.info.frame_rate == Fraction(30000, 1001)
+        assert [e.title for e in lib.episodes(c.id)] == ["Ep 1", "Ep 2"]
+
+
+def test_move_and_remove_keep_positions_contiguous(lib):
+    c, eps = _fill(lib, 4)
+    order = lib.move_episode(eps[3].id, 1)
+    assert [e.title for e in order] == ["Ep 4", "Ep 1", "Ep 2", "Ep 3"]
+    assert [e.position for e in order] == [1, 2, 3, 4]
+    lib.remove_episode(eps[0].id)
+    assert [(e.position, e.title) for e in lib.episodes(c.id)] == [
+        (1, "Ep 4"), (2, "Ep 2"), (3, "Ep 3"),
+    ]  # fmt: skip
+    with pytest.raises(UserError, match="outside the collection"):
+        lib.move_episode(eps[1].id, 9)
+
+
+def test_failed_action_rolls_back_entirely(lib):
+    c, eps = _fill(lib, 3)
+    with pytest.raises(RuntimeError):
+        with lib.transaction():
+            lib.remove_episode(eps[0].id)
+            raise RuntimeError("power cut")
+    assert len(lib.episodes(c.id)) == 3
+
+
+def test_deleting_a_collection_deletes_its_episodes(lib):
+    c, eps = _fill(lib, 2)
+    lib.delete_collection(c.id)
+    assert lib.conn.execute("SELECT count(*) FROM episodes").fetchone()[0] == 0
+    with pytest.raises(NotFound):
+        lib.collection(c.id)
+
+
+def test_find_collection_by_title_id_and_prefix(lib):
+    c = lib.create_collection("Paris Walks")
+    assert lib.find_collection("paris walks").id == c.id
+    assert lib.find_collection(c.id[:6]).id == c.id
+    with pytest.raises(NotFound, match="studio list"):
+        lib.find_collection("London")
+
+
+def test_damaged_file_is_kept_and_reported(tmp_path):
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as lib:
+        _fill(lib, 3)
+        page_size = lib.conn.execute("PRAGMA page_size").fetchone()[0]
+        root = lib.conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'episodes'"
+        ).fetchone()[0]
+        lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    # Scribble over the episodes table's b-tree page, as a bad disk sector would.
+    start = (root - 1) * page_size
+    data[start : start + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    with pytest.raises(LibraryDamaged) as err:
+        Library.open(path)
+    assert "damaged" in str(err.value) and str(err.value.backup) in str(err.value)
+    assert err.value.backup.read_bytes() == bytes(data)
+
+
+def test_not_a_database_is_reported_not_crashed(tmp_path):
+    path = tmp_path / "library.sqlite"
+    path.write_text("these are my notes, not a database\n" * 200)
+    with pytest.raises(LibraryDamaged, match="not a database"):
+        Library.open(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_library_from_a_newer_app_is_refused(tmp_path):
+    path = tmp_path / "library.sqlite"
+    Library.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('series-studio', '9999_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(LibraryError, match="newer Series Studio"):
+        Library.open(path)
+
+
+def _writer(path: str, tag: str, n: int, queue) -> None:
+    try:
+        with Library.open(path) as lib:
+            for i in range(n):
+                c = lib.create_collection(f"{tag}-{i}")
+                lib.update_collection(c.with_(description=f"written by {tag}"))
+        queue.put("ok")
+    except Exception as exc:  # reported to the parent
+        queue.put(repr(exc))
+
+
+def test_two_processes_write_the_same_library_at_once(tmp_path):
+    path = str(tmp_path / "library.sqlite")
+    Library.open(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(path, t, 40, queue)) for t in ("gui", "cli")]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert results == ["ok", "ok"]
+    with Library.open(path) as lib:
+        assert len(lib.collections()) == 80
+        assert lib.integrity_ok()
