@@ -11,6 +11,8 @@ from studio.domain.errors import InvalidValue
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "KWD": 3, "BHD": 3}
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _CODE = re.compile(r"^[A-Z]{3}$")
+# Thousands grouped by one separator: 1,234 or 1.234.567 (never 0,999 or 12,34,567).
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}([.,])[0-9]{3}(?:\1[0-9]{3})*")
 
 
 def currency_exponent(code: str) -> int:
@@ -30,7 +32,10 @@ class Money:
 
     @classmethod
     def parse(cls, text: str, currency: str | None = None) -> Money:
-        """Parse what a creator types: ``9.99``, ``9,99``, ``$9.99``, ``9.99 USD``, ``1 234,50 €``."""
+        """Parse what a creator types: ``9.99``, ``9,99``, ``$9.99``, ``9.99 USD``, ``1 234,50 €``.
+
+        Raises InvalidValue with a sentence for the creator.
+        """
         raw = text.strip()
         if not raw:
             raise InvalidValue("The price is empty; type an amount such as 9.99.")
@@ -39,7 +44,7 @@ class Money:
             if symbol in raw:
                 found_currency = code
                 raw = raw.replace(symbol, "")
-        m = re.search(r"\b([A-Za-z]{3})\b", raw)
+        m = re.search(r"(?<![A-Za-z])([A-Za-z]{3})(?![A-Za-z])", raw)
         if m:
             found_currency = m.group(1).upper()
             raw = raw[: m.start()] + raw[m.end() :]
@@ -64,6 +69,11 @@ class Money:
             raise InvalidValue(
                 f"'{text.strip()}' has too many decimals for {code} (at most {exp})."
             )
+        if re.search(r"[.,]", whole) and not _GROUPED.fullmatch(whole):
+            raise InvalidValue(
+                f"'{text.strip()}' is not a price: use at most {exp} decimals and group "
+                "thousands by three, like 1,234.50."
+            )
         whole = whole.replace(",", "").replace(".", "")
         if not whole:
             whole = "0"
@@ -79,8 +89,9 @@ class Money:
         exp = currency_exponent(self.currency)
         if exp == 0:
             return f"{self.minor} {self.currency}"
-        major, minor = divmod(self.minor, 10**exp)
-        return f"{major}.{minor:0{exp}d} {self.currency}"
+        sign = "-" if self.minor < 0 else ""
+        major, minor = divmod(abs(self.minor), 10**exp)
+        return f"{sign}{major}.{minor:0{exp}d} {self.currency}"
 
     def __str__(self) -> str:
         return self.format()

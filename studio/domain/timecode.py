@@ -7,6 +7,7 @@ Accepted input: ``62.5`` and ``62.5s`` (seconds), ``1:02`` (m:ss),
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -57,7 +58,8 @@ def parse_timecode(text: str, frame_rate: Fraction | None = None) -> int:
                 )
             _check_sexagesimal(text, [mm, ss])
             seconds = int(hh) * 3600 + int(mm) * 60 + int(ss)
-            return int((seconds + Fraction(int(ff)) / Fraction(frame_rate)) * US + Fraction(1, 2))
+            # Round up: the first microsecond that shows this frame, never the one before.
+            return math.ceil((seconds + Fraction(int(ff)) / Fraction(frame_rate)) * US)
         if any("." in p for p in parts[:-1]):
             raise InvalidValue(f"'{text.strip()}' is not a time; only seconds take decimals.")
         _check_sexagesimal(text, parts[1:])

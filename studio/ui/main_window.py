@@ -32,6 +32,13 @@ class MainWindow(QMainWindow):
         self.episodes = QTreeWidget()
         self.episodes.setHeaderLabels([self.tr("#"), self.tr("Title"), self.tr("Length")])
         self.episodes.setAccessibleName(self.tr("Episodes"))
+        self.episodes.setRootIsDecorated(False)
+        self.episodes.setAlternatingRowColors(True)
+        header = self.episodes.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, header.ResizeMode.ResizeToContents)
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -43,6 +50,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.collections)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
+        split.setSizes([280, 1000])
         self.setCentralWidget(split)
 
         self.collections.currentItemChanged.connect(self._show_collection)

@@ -1,0 +1,244 @@
+"""The ``studio`` command as a creator uses it, on real clips and a real library file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio import __version__
+from studio.cli import main
+from studio.store.library import Library
+
+
+@pytest.fixture
+def studio(tmp_path, capsys):
+    """Run ``studio --library <tmp> ARGS``; return (exit code, stdout, stderr)."""
+    library = tmp_path / "library.sqlite"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--library", str(library), *map(str, args)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.library = library
+    return run
+
+
+def _episodes(library: Path, title: str):
+    with Library.open(library) as lib:
+        c = lib.find_collection(title)
+        return c, lib.view(c.id)
+
+
+def test_version_and_help_work_without_a_display():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "studio", "--version"], capture_output=True,
+                         text=True, env=env)  # fmt: skip
+    assert out.returncode == 0 and out.stdout.strip() == f"Series Studio {__version__}"
+
+
+def test_without_a_display_the_window_command_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    env["STUDIO_LIBRARY"] = str(tmp_path / "lib.sqlite")
+    out = subprocess.run([sys.executable, "-m", "studio"], capture_output=True, text=True,
+                         env=env, timeout=60)  # fmt: skip
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert "no display" in lines[0] and "studio --help" in lines[0]
+    assert "Traceback" not in out.stderr
+
+
+def test_add_a_folder_in_natural_order_then_show_and_check(studio, tmp_path, clip_vertical):
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    for name in ("ep10.mp4", "ep2.mp4", "ep1.mp4"):
+        shutil.copy(clip_vertical, folder / name)
+    (folder / "notes.txt").write_text("not a video")
+    assert studio("new", "Paris walks")[0] == 0
+    code, out, err = studio("add", "Paris walks", folder)
+    assert code == 0, err
+    assert out.splitlines()[-1] == "Added 3 of 3 files to 'Paris walks'."
+    c, view = _episodes(studio.library, "Paris walks")
+    files = [Path(view.media[e.media_fingerprint].path).name for e in view.episodes]
+    # The three copies share one fingerprint, so one media row; titles keep the order.
+    assert [e.title for e in view.episodes] == ["ep1", "ep2", "ep10"]
+    assert len(set(files)) == 1
+    assert studio("set", "Paris walks", "--price", "$4.99", "--description", "Three walks")[0] == 0
+    code, out, _ = studio("show", "Paris walks")
+    assert code == 0 and "4.99 USD" in out and "ep10" in out
+    code, out, _ = studio("check", "Paris walks", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ready"] is True, report
+    assert not [p for p in report["problems"] if p["severity"] == "error"]
+
+
+def test_the_81st_episode_is_refused_naming_the_limit(studio, clip_vertical):
+    studio("new", "Big")
+    code, out, err = studio("add", "Big", *([clip_vertical] * 81))
+    assert code == 1
+    assert "Added 80 of 81 files" in out
+    assert "80" in err and "at most" in err
+    _, view = _episodes(studio.library, "Big")
+    assert len(view.episodes) == 80
+
+
+@pytest.mark.parametrize(
+    ("price", "ok", "minor"),
+    [("0.99", False, None), ("190.01", False, None), ("1.00", True, 100), ("190.00", True, 19000),
+     ("9,99", True, 999), ("abc", False, None)],
+)  # fmt: skip
+def test_price_limits(studio, price, ok, minor):
+    studio("new", "Priced")
+    code, _, err = studio("set", "Priced", "--price", price)
+    c, _ = _episodes(studio.library, "Priced")
+    if ok:
+        assert code == 0 and c.price is not None and c.price.minor == minor
+    else:
+        assert code == 2 and c.price is None
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        assert price in err
+
+
+def test_trim_by_number_and_by_id_with_checks(studio, clip_vertical):
+    studio("new", "Trims")
+    studio("add", "Trims", clip_vertical, clip_vertical)
+    c, view = _episodes(studio.library, "Trims")
+    first, second = view.episodes
+    assert studio("trim", "1", "--in", "0:02.5", "--out", "00:00:20")[0] == 0
+    assert studio("trim", second.id[:8], "--in", "00:00:01:15")[0] == 0  # 1 s + 15 frames at 30
+    code, _, err = studio("trim", "Trims:2", "--in", "0:25", "--out", "0:10")
+    assert code == 2 and "must come before" in err
+    code, _, err = studio("trim", "1", "--out", "5:00")
+    assert code == 2 and "past the end of the media" in err
+    _, view = _episodes(studio.library, "Trims")
+    assert (view.episodes[0].trim.start, view.episodes[0].trim.end) == (2_500_000, 20_000_000)
+    assert view.episodes[1].trim.start == 1_500_000
+
+
+def test_move_remove_and_episode_fields(studio, clip_vertical, clip_landscape):
+    studio("new", "Order")
+    studio("add", "Order", clip_vertical, clip_landscape, clip_vertical)
+    assert studio("episode", "-c", "Order", "2", "--title", "Wide one", "--free-preview")[0] == 0
+    assert studio("move", "Order:2", "1")[0] == 0
+    _, view = _episodes(studio.library, "Order")
+    assert view.episodes[0].title == "Wide one" and view.episodes[0].free_preview
+    assert studio("remove", "Order:3")[0] == 0
+    _, view = _episodes(studio.library, "Order")
+    assert [e.position for e in view.episodes] == [1, 2]
+    code, _, err = studio("remove", "Order:7")
+    assert code == 2 and "collection has 2" in err
+
+
+def test_bad_files_each_get_their_own_message_and_the_good_one_goes_in(
+    studio, tmp_path, clip_vertical, file_empty, file_text, file_truncated, clip_audio_only,
+    file_unsupported_codec,
+):
+    studio("new", "Mixed")
+    bad = [file_empty, file_text, file_truncated, clip_audio_only, file_unsupported_codec,
+           tmp_path / "nowhere.mp4"]  # fmt: skip
+    code, out, err = studio("add", "Mixed", *bad[:3], clip_vertical, *bad[3:])
+    assert code == 1
+    assert "Added 1 of 7 files" in out
+    lines = [line for line in err.splitlines() if line.startswith("skipped")]
+    assert len(lines) == 6
+    reasons = [line.split(": ", 1)[1] for line in lines]
+    assert len(set(reasons)) == 6, reasons
+    for path, line in zip(bad[:3] + bad[3:], lines, strict=True):
+        assert Path(path).name in line
+    _, view = _episodes(studio.library, "Mixed")
+    assert len(view.episodes) == 1 and len(view.media) == 1
+
+
+def test_moved_media_is_flagged_and_found_again_by_relink(studio, tmp_path, clip_vertical):
+    old = tmp_path / "old" / "take1.mp4"
+    old.parent.mkdir()
+    shutil.copy(clip_vertical, old)
+    studio("new", "Moves")
+    studio("add", "Moves", old)
+    new_home = tmp_path / "external" / "renamed"
+    new_home.mkdir(parents=True)
+    shutil.copy(clip_vertical, tmp_path / "external" / "decoy-same-size.bin")
+    with open(tmp_path / "external" / "decoy-same-size.bin", "r+b") as f:
+        f.seek(-10, os.SEEK_END)
+        f.write(b"0123456789")  # same size, different tail: not the file
+    shutil.move(old, new_home / "final cut.mp4")
+    code, out, _ = studio("show", "Moves")
+    assert "MISSING" in out
+    code, out, _ = studio("check", "Moves", "--json")
+    assert code == 1
+    assert any("missing" in p["code"] for p in json.loads(out)["problems"])
+    code, out, _ = studio("relink", tmp_path / "external")
+    assert code == 0 and "Relinked 1 files; 0 still missing." in out
+    _, view = _episodes(studio.library, "Moves")
+    (media,) = view.media.values()
+    assert media.path == str(new_home / "final cut.mp4") and not media.missing
+
+
+def test_user_mistakes_are_one_line_errors(studio):
+    for args in (["show", "Nope"], ["trim", "3", "--in", "1"], ["set", "Nope", "--price", "2"],
+                 ["relink", "/does/not/exist"], ["add", "Nope", "/tmp"]):  # fmt: skip
+        code, out, err = studio(*args)
+        assert code == 2, (args, out, err)
+        assert len(err.strip().splitlines()) == 1 and err.startswith("studio: error: "), err
+
+
+def test_killed_add_leaves_a_sound_library_with_exactly_the_reported_files(tmp_path, make_clip):
+    folder = tmp_path / "many"
+    # Distinct sizes make distinct contents, so every file is probed and gets its own row.
+    clips = [make_clip(folder / f"clip{i:02d}.mp4", seconds=1, width=64 + 2 * i, height=36,
+                       fps=10, audio=False) for i in range(40)]  # fmt: skip
+    library = tmp_path / "library.sqlite"
+    env = dict(os.environ, STUDIO_LIBRARY=str(library))
+    subprocess.run([sys.executable, "-m", "studio", "new", "Killed"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    for stop_after in (3, 17):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "studio", "add", "Killed", *map(str, clips)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        reported = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("added"):
+                reported.append(line.split(": ", 1)[1].rsplit(" (", 1)[0])
+            if len(reported) == stop_after:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait(timeout=30)
+        # Lines written before the kill are still in the pipe: they were reported too.
+        for line in proc.stdout:
+            if line.startswith("added"):
+                reported.append(line.split(": ", 1)[1].rsplit(" (", 1)[0])
+        proc.stdout.close()
+        proc.stderr.close()
+        assert stop_after <= len(reported) < len(clips)
+        assert proc.returncode == -signal.SIGKILL
+        with Library.open(library) as lib:
+            assert lib.integrity_ok()
+            c = lib.find_collection("Killed")
+            view = lib.view(c.id)
+            paths = [view.media[e.media_fingerprint].path for e in view.episodes]
+            assert paths == reported
+            assert len(view.media) == len(reported)
+            # Leave an empty collection for the next round.
+            for e in view.episodes:
+                lib.remove_episode(e.id)
+
+
+def test_demo_makes_a_collection_a_new_user_can_check(studio):
+    code, out, err = studio("demo", "--episodes", "2")
+    assert code == 0, err
+    title = out.splitlines()[0].split("'")[1]
+    code, out, _ = studio("check", title)
+    assert code == 0, out
+    code, out, _ = studio("list")
+    assert title in out and "4.99 USD" in out
