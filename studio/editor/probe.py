@@ -1,0 +1,413 @@
+"""Probe a media file with PyAV: what it contains, or exactly why it cannot be used.
+
+:func:`probe` opens the container, reads stream parameters and demuxes (does not
+decode) the first video packets to tell constant from variable frame rate.
+Before FFmpeg sees the file, a few cheap byte-level checks turn the common bad
+inputs (empty, text or other non-media, an MP4 cut short) into a
+:class:`ProbeError` with a message the creator can act on.
+
+Rotation: PyAV 18 exposes no stream side data, only ``VideoFrame.rotation``
+(which needs a decode). For ISO-BMFF files (MP4/MOV/M4V/3GP) the display
+matrix is read from the ``tkhd``/``mvhd`` boxes instead, exactly as FFmpeg's
+mov demuxer combines them; Matroska/WebM decode one frame; others carry none.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import stat
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import av
+import av.error
+
+from studio.domain.errors import UserError
+from studio.domain.models import MediaInfo
+
+__all__ = ["ProbeError", "ProbeErrorKind", "probe"]
+
+ProbeErrorKind = Literal[
+    "missing", "unreadable", "empty", "not_media", "truncated", "damaged", "no_video",
+    "unsupported_codec",
+]
+
+_AGAIN = "Export, download or copy it again."
+REORDER_DEPTH = 16  # the most frames a decoder may hold back (H.264/HEVC DPB)
+VFR_PACKETS = 120  # video packets demuxed to decide constant vs variable frame rate
+_SNIFF_BYTES = 4096
+_ISO_TOP = {
+    b"ftyp", b"styp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid",
+    b"sidx", b"moof", b"mfra", b"meta", b"pdin", b"prft", b"emsg", b"ssix", b"junk",
+}
+_MAGIC = {  # what a file starting with these bytes is, said before FFmpeg sees it
+    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive",
+    b"\x89PNG\r\n\x1a\n": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+}
+
+
+class ProbeError(UserError):
+    """A file that cannot be used as a video; ``kind`` says why (see ProbeErrorKind)."""
+
+    def __init__(
+        self, kind: ProbeErrorKind, message: str, *, path: str = "", hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.kind: ProbeErrorKind = kind
+        self.path = path
+
+
+@dataclass
+class _IsoFacts:
+    """What walking the ISO-BMFF boxes found."""
+
+    missing_bytes: int | None = None  # a top-level box runs this far past the end
+    cut_box: bytes = b""  # the type of that box
+    complete: bool = False  # the top-level boxes tile the whole file
+    has_moov: bool = False
+    has_meta: bool = False
+    video_fourcc: str | None = None
+    rotation: int | None = None  # clockwise, first video track
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Describe the media file at ``path``; raise :class:`ProbeError` when it is unusable."""
+    p = Path(path)
+    name = p.name or str(p)
+    st = _stat(p, name)
+    iso = _check_bytes(p, name, st.st_size)
+    try:
+        container = av.open(str(p), metadata_errors="ignore")
+    except av.error.PermissionError as exc:
+        raise _unreadable(p, name, exc) from exc
+    except av.error.InvalidDataError as exc:
+        if iso is not None:
+            raise ProbeError(
+                "damaged", f"'{name}' looks like an MP4/MOV file but its structure is damaged, "
+                "so it cannot be read.", path=str(p), hint=_AGAIN,
+            ) from exc
+        raise ProbeError(
+            "not_media", f"'{name}' is not a video file: its contents are not a format "
+            "Series Studio (FFmpeg) recognises.", path=str(p),
+        ) from exc
+    except av.error.FFmpegError as exc:
+        raise ProbeError(
+            "damaged", f"'{name}' could not be opened as a video ({exc.strerror}).", path=str(p)
+        ) from exc
+    with container:
+        return _describe(container, p, name, st, iso)
+
+
+def _stat(p: Path, name: str) -> os.stat_result:
+    try:
+        st = p.stat()
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        where = p.parent if str(p.parent) not in ("", ".") else Path.cwd()
+        raise ProbeError(
+            "missing", f"'{name}' does not exist (looked in {where}).", path=str(p),
+            hint="It may have been moved, renamed or deleted.",
+        ) from exc
+    except OSError as exc:
+        raise _unreadable(p, name, exc) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise ProbeError("unreadable", f"'{name}' is a folder, not a video file.", path=str(p))
+    if st.st_size == 0:
+        raise ProbeError(
+            "empty", f"'{name}' is empty (0 bytes).", path=str(p),
+            hint="A download or copy probably failed; get the file again.",
+        )
+    return st
+
+
+def _unreadable(p: Path, name: str, exc: OSError) -> ProbeError:
+    why, hint = exc.strerror or str(exc), None
+    if isinstance(exc, PermissionError):
+        why, hint = "permission denied", "Check that your user account may read it."
+    return ProbeError("unreadable", f"'{name}' cannot be read: {why}.", path=str(p), hint=hint)
+
+
+def _check_bytes(p: Path, name: str, size: int) -> _IsoFacts | None:
+    """Sniff the head of the file; walk its boxes if it is ISO-BMFF (returns the facts)."""
+    try:
+        with open(p, "rb") as f:
+            head = f.read(_SNIFF_BYTES)
+            iso = _walk_iso(f, size) if head[4:8] in _ISO_TOP else None
+    except OSError as exc:
+        raise _unreadable(p, name, exc) from exc
+    if iso is None:
+        looks = _looks_like(head)
+        if looks:
+            raise ProbeError("not_media", f"'{name}' is not a video file: it looks like {looks}.",
+                             path=str(p))
+        return None
+    if iso.missing_bytes is not None or (iso.complete and not (iso.has_moov or iso.has_meta)):
+        if iso.missing_bytes:
+            # moov may follow the box that was cut short: then more is missing
+            at_least = "" if iso.has_moov or iso.cut_box == b"moov" else "at least "
+            detail = (f"it ends after {_human(size)} and {at_least}"
+                      f"{_human(iso.missing_bytes)} are missing")
+        else:
+            detail = "the index every MP4 needs (the 'moov' box) is missing"
+        raise ProbeError(
+            "truncated", f"'{name}' is incomplete: {detail}. This usually means an interrupted "
+            "download or copy.", path=str(p), hint="Download or copy the file again.",
+        )
+    return iso
+
+
+def _looks_like(head: bytes) -> str | None:
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            return what
+    if b"\x00" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sniff
+            return None
+        text = head[: exc.start].decode("utf-8")
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    if not text or printable < 0.95 * len(text):
+        return None
+    lower = text.lstrip("\ufeff \r\n\t").lower()
+    if lower.startswith(("<!doctype html", "<html", "<?xml", "<head")):
+        return "a web page (HTML text), perhaps an error page saved instead of the video"
+    first = text.strip().splitlines()[0][:40] if text.strip() else ""
+    return f"text ({first!r}…)" if first else "text"
+
+
+def _human(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1000
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1000:.1f} TB"
+
+
+# ISO-BMFF ---------------------------------------------------------------------------
+
+
+def _boxes(f: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """Yield (type, payload start, box end) for the boxes in [start, end)."""
+    pos = start
+    while pos + 8 <= end:
+        f.seek(pos)
+        hdr = f.read(16)
+        size, kind = struct.unpack(">I4s", hdr[:8])
+        header = 8
+        if size == 1 and len(hdr) == 16:
+            (size,) = struct.unpack(">Q", hdr[8:16])
+            header = 16
+        elif size == 0:
+            size = end - pos
+        if size < header or not all(32 <= c < 127 for c in kind):
+            return  # not a box: stop walking, FFmpeg will judge the rest
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _walk_iso(f: BinaryIO, size: int) -> _IsoFacts:
+    facts = _IsoFacts()
+    for kind, payload, end in _boxes(f, 0, size):
+        if kind not in _ISO_TOP:  # trailing junk or an exotic box: let FFmpeg judge
+            facts.complete = False
+            break
+        if end > size:
+            facts.missing_bytes, facts.cut_box = end - size, kind
+            break
+        facts.complete = end == size
+        if kind == b"moov":
+            facts.has_moov = True
+            _read_moov(f, payload, end, facts)
+        elif kind == b"meta":
+            facts.has_meta = True
+    return facts
+
+
+def _read_matrix(f: BinaryIO, at: int) -> list[float]:
+    f.seek(at)
+    raw = struct.unpack(">9i", f.read(36))
+    # a, b, u, c, d, v, x, y, w: 16.16 fixed point except u, v, w (2.30)
+    return [v / (1 << 30) if i % 3 == 2 else v / (1 << 16) for i, v in enumerate(raw)]
+
+
+def _read_moov(f: BinaryIO, start: int, end: int, facts: _IsoFacts) -> None:
+    movie = [1.0, 0, 0, 0, 1.0, 0, 0, 0, 1.0]
+    for kind, payload, box_end in _boxes(f, start, end):
+        if kind == b"mvhd" and box_end - payload >= 100:
+            f.seek(payload)
+            version = f.read(1)[0]
+            movie = _read_matrix(f, payload + 4 + (28 if version == 1 else 16) + 16)
+        elif kind == b"trak" and facts.video_fourcc is None:
+            track, handler, fourcc = None, None, None
+            for k2, p2, e2 in _boxes(f, payload, box_end):
+                if k2 == b"tkhd" and e2 - p2 >= 84:
+                    f.seek(p2)
+                    version = f.read(1)[0]
+                    track = _read_matrix(f, p2 + 4 + (32 if version == 1 else 20) + 16)
+                elif k2 == b"mdia":
+                    handler, fourcc = _read_mdia(f, p2, e2)
+            if handler == b"vide":
+                facts.video_fourcc = fourcc
+                if track is not None:
+                    facts.rotation = _rotation(_mul3(track, movie))
+
+
+def _read_mdia(f: BinaryIO, start: int, end: int) -> tuple[bytes | None, str | None]:
+    handler, fourcc = None, None
+    for kind, payload, box_end in _boxes(f, start, end):
+        if kind == b"hdlr":
+            f.seek(payload + 8)  # version/flags, pre_defined
+            handler = f.read(4)
+        elif kind == b"minf":
+            for k2, p2, e2 in _boxes(f, payload, box_end):
+                if k2 == b"stbl":
+                    for k3, p3, _ in _boxes(f, p2, e2):
+                        if k3 == b"stsd":
+                            f.seek(p3 + 12)  # version/flags, entry count, entry size
+                            fourcc = f.read(4).decode("latin-1")
+    return handler, fourcc
+
+
+def _mul3(a: list[float], b: list[float]) -> list[float]:
+    return [sum(a[i * 3 + e] * b[e * 3 + j] for e in range(3)) for i in range(3) for j in range(3)]
+
+
+def _rotation(m: list[float]) -> int:
+    """Clockwise display rotation of a 3x3 matrix (FFmpeg's av_display_rotation_get, negated)."""
+    sx, sy = math.hypot(m[0], m[3]), math.hypot(m[1], m[4])
+    if sx == 0 or sy == 0:
+        return 0
+    return _norm(math.degrees(math.atan2(m[1] / sy, m[0] / sx)))
+
+
+def _norm(degrees: float) -> int:
+    return int(round(degrees / 90.0)) * 90 % 360
+
+
+# FFmpeg ------------------------------------------------------------------------------
+
+
+def _describe(
+    container: av.container.InputContainer, p: Path, name: str, st: os.stat_result,
+    iso: _IsoFacts | None,
+) -> MediaInfo:
+    fmt = container.format.name
+    videos = [
+        s for s in container.streams.video if not s.disposition & av.stream.Disposition.attached_pic
+    ]
+    audios = container.streams.audio
+    if fmt == "image2" or fmt.endswith("_pipe"):
+        raise ProbeError("not_media", f"'{name}' is a still image ({fmt.removesuffix('_pipe')}), "
+                         "not a video.", path=str(p))
+    if not videos:
+        if audios:
+            codec = audios[0].codec_context.name if audios[0].codec_context else "unknown"
+            raise ProbeError("no_video", f"'{name}' has no video stream, only audio ({codec}).",
+                             path=str(p), hint="Episodes must be video files.")
+        if iso is not None:
+            raise ProbeError("damaged", f"'{name}' is an MP4/MOV file whose index lists no "
+                             "playable track; it is damaged.", path=str(p), hint=_AGAIN)
+        raise ProbeError("not_media", f"'{name}' is not a video file: it contains neither video "
+                         "nor audio.", path=str(p))
+    video = videos[0]
+    ctx = video.codec_context
+    if ctx is None:
+        codec = f"'{iso.video_fourcc}'" if iso and iso.video_fourcc else "an unknown codec"
+        raise ProbeError(
+            "unsupported_codec", f"'{name}' uses a video codec that Series Studio cannot decode "
+            f"({codec}).", path=str(p), hint="Convert it to H.264 or HEVC with another tool first.",
+        )
+
+    need_rotation = iso is None and "matroska" in fmt
+    packets, stamps, rotation = _scan_packets(container, video, need_rotation)
+    if not packets:
+        raise ProbeError("damaged", f"'{name}' has a video track, but its picture data cannot "
+                         "be read; the file is damaged.", path=str(p), hint=_AGAIN)
+    vfr = _is_variable(stamps)
+    if iso is not None and iso.rotation is not None:
+        rotation = iso.rotation
+    elif rotation is None:
+        tag = video.metadata.get("rotate")
+        rotation = _norm(float(tag)) if tag and tag.lstrip("-").isdigit() else 0
+
+    rate = (video.average_rate or video.guessed_rate) if vfr else (
+        video.guessed_rate or video.average_rate or video.base_rate
+    )
+    sar = video.sample_aspect_ratio or ctx.sample_aspect_ratio
+    audio_ctx = next((a.codec_context for a in audios if a.codec_context is not None), None)
+    return MediaInfo(
+        path=str(p),
+        container=fmt,
+        duration=_duration(container, video),
+        size=st.st_size,
+        mtime=st.st_mtime,
+        bitrate=container.bit_rate or None,
+        video_codec=ctx.name,
+        video_profile=ctx.profile or None,
+        pixel_format=ctx.pix_fmt,
+        width=ctx.width or None,
+        height=ctx.height or None,
+        rotation=rotation,
+        sample_aspect_ratio=Fraction(sar) if sar else Fraction(1),
+        frame_rate=Fraction(rate) if rate else None,
+        variable_frame_rate=vfr,
+        audio_codec=audio_ctx.name if audio_ctx else None,
+        audio_channels=audio_ctx.channels if audio_ctx else None,
+        audio_sample_rate=audio_ctx.sample_rate if audio_ctx else None,
+    )
+
+
+def _duration(container: av.container.InputContainer, video: av.VideoStream) -> int:
+    if container.duration is not None and container.duration > 0:
+        return int(container.duration)  # AV_TIME_BASE is microseconds
+    if video.duration and video.time_base:
+        return int(video.duration * video.time_base * 1_000_000)
+    return 0
+
+
+def _scan_packets(
+    container: av.container.InputContainer, video: av.VideoStream, need_rotation: bool
+) -> tuple[int, list[int], int | None]:
+    """Demux the first video packets: (how many, their timestamps, rotation if decoded)."""
+    packets, stamps = 0, []
+    rotation: int | None = None
+    try:
+        for packet in container.demux(video):
+            packets += packet.size > 0
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is not None:
+                stamps.append(ts)
+            if need_rotation and rotation is None and packet.size:
+                frames = packet.decode()
+                if frames:
+                    rotation = _norm(-frames[0].rotation)
+            if packets >= VFR_PACKETS:
+                break
+    except av.error.FFmpegError:
+        pass  # a damaged packet later in the file: judge on what was read
+    return packets, stamps, rotation
+
+
+def _is_variable(stamps: list[int]) -> bool:
+    """True when the sorted pts deltas spread more than timestamp rounding explains."""
+    pts = sorted(set(stamps))
+    # Packets arrive in decode order: with B-frames, the frames shown just after
+    # the last packet read are still to come, leaving holes at the end of the
+    # sorted window. Judge only the part that no later packet can fill.
+    if len(pts) > 2 * REORDER_DEPTH:
+        pts = pts[:-REORDER_DEPTH]
+    if len(pts) < 3:
+        return False
+    deltas = sorted(b - a for a, b in zip(pts, pts[1:], strict=False))
+    median = deltas[len(deltas) // 2]
+    return deltas[-1] - deltas[0] > max(2, median / 10)
