@@ -242,3 +242,41 @@ def test_demo_makes_a_collection_a_new_user_can_check(studio):
     assert code == 0, out
     code, out, _ = studio("list")
     assert title in out and "4.99 USD" in out
+
+
+def test_check_lists_every_problem_of_a_collection_built_to_break_the_rules(
+    studio, tmp_path, clip_vertical, clip_long, clip_no_audio, clip_vfr, clip_rotated,
+    clip_landscape,
+):
+    gone = tmp_path / "soon-gone.mp4"
+    shutil.copy(clip_vertical, gone)
+    studio("new", "Broken")
+    code, _, err = studio("add", "Broken", clip_long, clip_vertical, clip_no_audio, clip_vfr,
+                          clip_rotated, clip_landscape, gone)  # fmt: skip
+    assert code == 0, err
+    studio("trim", "Broken:2", "--out", "0:10")
+    studio("episode", "Broken:3", "--title", "x" * 300)
+    studio("episode", "Broken:4", "--title", "")
+    studio("set", "Broken", "--title", "T" * 200, "--description", "d" * 5000)
+    gone.unlink()
+    code, out, _ = studio("check", "T" * 200, "--json")
+    assert code == 1
+    report = json.loads(out)
+    found = {(p["code"], p["episode_position"]) for p in report["problems"]}
+    expected = {
+        ("collection.title_too_long", None), ("collection.description_too_long", None),
+        ("collection.price_missing", None), ("collection.cover_missing", None),
+        ("episode.too_long", 1), ("episode.resolution_too_small", 1),
+        ("episode.too_short", 2), ("episode.no_audio", 3), ("episode.title_too_long", 3),
+        ("episode.title_missing", 4), ("episode.variable_frame_rate", 4),
+        ("episode.rotated", 5), ("episode.not_vertical", 6), ("episode.media_missing", 7),
+    }  # fmt: skip
+    assert expected <= found, expected - found
+    too_long = next(p for p in report["problems"] if p["code"] == "episode.too_long")
+    assert too_long["message"] == (
+        f"Episode 1 '{Path(clip_long).stem}' lasts 20:30 after trimming; the limit is 20:00."
+    )
+    code, out, _ = studio("check", "T" * 200)
+    assert code == 1 and "errors" in out.splitlines()[0]
+    for problem_code, _pos in expected:
+        assert any(p["message"] in out for p in report["problems"] if p["code"] == problem_code)
