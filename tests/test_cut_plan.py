@@ -1,0 +1,151 @@
+"""Cut planning: which strategy, which segments, and properties that must always hold."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studio.domain.models import MediaInfo
+from studio.domain.profiles import load_profile
+from studio.editor.cut_plan import CutPoints, RenderSettings, Strategy, plan_cut
+
+PROFILE = load_profile("tiktok-series")
+FD = Fraction(1_000_000, 30)  # µs per frame at 30 fps
+GOP = 60  # frames
+
+
+def info(**changes) -> MediaInfo:
+    base = MediaInfo(
+        path="/v/a.mp4", container="mov,mp4,m4a,3gp,3g2,mj2", duration=600_000_000,
+        size=600_000_000, mtime=0.0, video_codec="h264", pixel_format="yuv420p",
+        width=1080, height=1920, frame_rate=Fraction(30), audio_codec="aac",
+        audio_channels=2, audio_sample_rate=48000,
+    )  # fmt: skip
+    return replace(base, **changes)
+
+
+def t(frame: int) -> int:
+    return round(frame * FD)
+
+
+def cuts(in_frame: int, out_frame: int, *, reordering: bool = True, total: int = 18000,
+         gop: int = GOP) -> CutPoints:  # fmt: skip
+    k_before_in = in_frame // gop * gop
+    k_after_in = -(-in_frame // gop) * gop
+    k_before_out = (out_frame - 1) // gop * gop
+    return CutPoints(
+        in_frame=t(in_frame), out_end=t(out_frame), key_before_in=t(k_before_in),
+        key_after_in=t(k_after_in) if k_after_in < out_frame else None,
+        key_before_out=t(k_before_out), reordering=reordering, media_end=t(total),
+        frame_duration=FD, out_on_keyframe=out_frame % gop == 0,
+    )  # fmt: skip
+
+
+def test_in_on_a_keyframe_and_out_at_a_keyframe_is_a_copy():
+    plan = plan_cut(info(), cuts(120, 9120), PROFILE)
+    assert plan.strategy is Strategy.COPY
+    assert [(s.mode, s.frames) for s in plan.segments] == [("copy", 9000)]
+    assert plan.audio == "copy"
+    assert plan.estimate_s < 10
+
+
+def test_cut_inside_a_gop_encodes_only_the_partial_gops():
+    plan = plan_cut(info(), cuts(130, 9100), PROFILE)
+    assert plan.strategy is Strategy.SMART
+    # Frames 130-179 encoded, 180-9059 copied (whole GOPs), 9060-9099 encoded.
+    assert [(s.mode, s.frames) for s in plan.segments] == [
+        ("encode", 50), ("copy", 8880), ("encode", 40),
+    ]  # fmt: skip
+    assert "90 frames re-encoded at both ends" in plan.reason
+
+
+def test_without_b_frames_the_out_point_needs_no_tail_encode():
+    plan = plan_cut(info(), cuts(130, 9100, reordering=False), PROFILE)
+    assert [(s.mode, s.frames) for s in plan.segments] == [("encode", 50), ("copy", 8920)]
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"video_codec": "hevc"}, "HEVC"),
+        ({"variable_frame_rate": True, "frame_rate": Fraction(2700, 119)}, "variable frame rate"),
+        ({"rotation": 90, "width": 1920, "height": 1080}, "rotated"),
+        ({"frame_rate": Fraction(120)}, "frame rate"),
+        ({"width": 64, "height": 36}, "resized"),
+        ({"sample_aspect_ratio": Fraction(4, 3)}, "not square"),
+    ],
+)  # fmt: skip
+def test_non_compliant_sources_are_reencoded_with_the_reason(changes, words):
+    plan = plan_cut(info(**changes), cuts(120, 9120), PROFILE)
+    assert plan.strategy is Strategy.REENCODE
+    assert words in plan.reason
+    assert plan.segments[0].mode == "encode" and len(plan.segments) == 1
+
+
+def test_reframe_of_a_landscape_source_reencodes_to_the_profile_size():
+    wide = info(width=1920, height=1080)
+    plan = plan_cut(wide, cuts(0, 300), PROFILE, RenderSettings(reframe="pad_blur"))
+    assert plan.strategy is Strategy.REENCODE
+    assert (plan.output.width, plan.output.height) == (1080, 1920)
+    # A vertical source ignores the reframe setting and can still be copied.
+    plan = plan_cut(info(), cuts(0, 300), PROFILE, RenderSettings(reframe="pad_blur"))
+    assert plan.strategy is Strategy.COPY
+
+
+def test_a_20_minute_reencode_says_it_takes_minutes():
+    long_vp9 = info(video_codec="vp9", duration=1_200_000_000)
+    plan = plan_cut(long_vp9, cuts(0, 36000, total=36000), PROFILE)
+    assert plan.estimate_s > 300
+    assert "min" in plan.summary()
+
+
+def test_loudness_normalisation_encodes_only_the_audio():
+    plan = plan_cut(info(), cuts(120, 9120), PROFILE, RenderSettings(normalize_loudness=True))
+    assert plan.strategy is Strategy.COPY and plan.audio == "encode"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    in_frame=st.integers(0, 3000),
+    length=st.integers(1, 3000),
+    gop=st.sampled_from([1, 12, 30, 60, 250]),
+    reordering=st.booleans(),
+    to_end=st.booleans(),
+)
+def test_segments_always_tile_the_range_and_copies_start_on_keyframes(
+    in_frame, length, gop, reordering, to_end
+):
+    out_frame = in_frame + length
+    total = out_frame if to_end else out_frame + 500
+    c = cuts(in_frame, out_frame, reordering=reordering, total=total, gop=gop)
+    plan = plan_cut(info(duration=t(total)), c, PROFILE)
+    segs = plan.segments
+    assert segs[0].start == c.in_frame and segs[-1].end == c.out_end
+    assert all(a.end == b.start for a, b in zip(segs, segs[1:], strict=False))
+    assert sum(s.frames for s in segs) == plan.frames == length
+    for s in segs:
+        assert s.frames > 0
+        if s.mode == "copy":
+            assert (round(s.start / FD)) % gop == 0, "a copy must start on a keyframe"
+            ends_ok = s.end == c.out_end and (not reordering or to_end) or \
+                round(s.end / FD) % gop == 0  # fmt: skip
+            assert ends_ok or not reordering
+    encoded = sum(s.frames for s in segs if s.mode == "encode")
+    if plan.strategy is Strategy.SMART and len(segs) > 1:
+        assert encoded < 2 * gop, "smart cut encodes at most the two partial GOPs"
+    assert (plan.strategy is Strategy.COPY) == (
+        in_frame % gop == 0 and (not reordering or to_end or out_frame % gop == 0)
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(in_frame=st.integers(0, 3000), length=st.integers(30, 3000))
+def test_copy_is_never_estimated_slower_than_smart_or_reencode(in_frame, length):
+    c = cuts(in_frame, in_frame + length)
+    smart = plan_cut(info(), c, PROFILE)
+    full = plan_cut(info(video_codec="hevc"), c, PROFILE)
+    assert smart.estimate_s <= full.estimate_s
