@@ -289,3 +289,72 @@ def cmd_demo(args: argparse.Namespace) -> int:
         say(f"Created '{c.title}' with {ctx.library.episode_count(c.id)} episodes.")
         say(f"Try: studio show '{c.title}'   studio check '{c.title}'   studio")
     return 0
+
+
+def _settings(args: argparse.Namespace):
+    from studio.editor.cut_plan import RenderSettings
+
+    if not -40.0 <= args.lufs <= -5.0:
+        raise UserError(f"The loudness target {args.lufs:g} LUFS is outside -40 to -5.")
+    return RenderSettings(reframe=args.reframe, normalize_loudness=args.normalize,
+                          target_lufs=args.lufs)  # fmt: skip
+
+
+def _plan_rows(plan) -> list[list[object]]:
+    return [[j.episode.position, j.episode.title[:32], j.plan.strategy.value.upper(),
+             f"{j.plan.estimate_s:.0f} s", j.plan.reason] for j in plan.jobs]  # fmt: skip
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from studio import export
+
+    with _open(args) as ctx:
+        c = ctx.library.find_collection(args.collection)
+        plan = export.plan_export(ctx.library, c, _settings(args))
+        say(table(["#", "EPISODE", "PLAN", "EST.", "WHY"], _plan_rows(plan)))
+        say(f"Estimated time: {format_duration(int(plan.estimate_s * 1e6))} for "
+            f"{len(plan.jobs)} episodes.")  # fmt: skip
+        if args.plan:
+            return 0
+        bar = ProgressLine("Exporting")
+
+        def done(job, state: str) -> None:
+            bar.finish()
+            say(f"{state} {job.file_name}")
+
+        result = export.export_collection(
+            ctx.library, plan, args.folder, progress=bar, on_episode=done,
+            write_cover=export.cover_writer(ctx.library, c),
+        )  # fmt: skip
+        bar.finish()
+        say(f"Exported '{c.title}' to {result.folder}: {len(result.rendered)} rendered, "
+            f"{len(result.reused)} unchanged, {len(result.removed)} removed.")  # fmt: skip
+        if result.cover is None:
+            say("No cover: choose one (a frame or an image) before publishing.")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from studio import export
+
+    with _open(args) as ctx:
+        ep = _episode(ctx.library, args)
+        paths = export.render_preview(ctx.library, ep, args.folder, _settings(args),
+                                      seconds=args.seconds)  # fmt: skip
+        for p in paths:
+            say(f"wrote {p}")
+    return 0
+
+
+def cmd_loudness(args: argparse.Namespace) -> int:
+    from studio.editor.loudness import measure
+
+    with _open(args) as ctx:
+        ep = _episode(ctx.library, args)
+        media = ctx.library.media(ep.media_fingerprint)
+        if media is None or not media.info.has_audio:
+            raise UserError(f"Episode {ep.position} '{ep.title}' has no sound.")
+        m = measure(media.path, ep.trim.start, ep.duration)
+        say(f"Episode {ep.position} '{ep.title}': {m.integrated:.1f} LUFS integrated, "
+            f"true peak {m.true_peak:.1f} dBTP, range {m.lra:.1f} LU.")  # fmt: skip
+    return 0

@@ -88,12 +88,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("collection", help="title or id")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
+    p = cmd("export", c.cmd_export, "render the collection into a publish kit folder")
+    p.add_argument("collection", help="title or id")
+    p.add_argument("--to", dest="folder", required=True, metavar="DIR",
+                   help="the folder to write (created if needed)")
+    p.add_argument("--plan", action="store_true", help="only show what would be done")
+    _render_options(p)
+
+    p = cmd("preview", c.cmd_preview,
+            "render an episode's first and last seconds, to see the real cuts")
+    p.add_argument("episode", help=episode_help)
+    p.add_argument("--to", dest="folder", required=True, metavar="DIR")
+    p.add_argument("--seconds", type=float, default=2.0)
+    p.add_argument("-c", "--collection")
+    _render_options(p)
+
+    p = cmd("loudness", c.cmd_loudness, "measure an episode's loudness (EBU R128)")
+    p.add_argument("episode", help=episode_help)
+    p.add_argument("-c", "--collection")
+
     p = cmd("relink", c.cmd_relink, "find moved or renamed media files in a folder")
     p.add_argument("folder")
 
     p = cmd("demo", c.cmd_demo, "create a sample collection from generated clips")
     p.add_argument("--episodes", type=int, default=5, help="how many clips (default 5)")
     return parser
+
+
+def _render_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reframe", choices=["none", "pad_blur", "center_crop", "follow_faces"],
+                   default="none", help="make landscape clips 9:16 (default: none)")
+    p.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=True,
+                   help="normalise loudness (default: on)")
+    p.add_argument("--lufs", type=float, default=-14.0, help="loudness target (default -14)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

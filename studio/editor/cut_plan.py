@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from typing import Literal
 
@@ -35,7 +35,7 @@ STANDARD_RATES = (Fraction(24), Fraction(25), Fraction(30), Fraction(50), Fracti
 ReframeMode = Literal["none", "pad_blur", "center_crop", "follow_faces"]
 
 
-class Strategy(str, Enum):
+class Strategy(StrEnum):
     COPY = "copy"
     SMART = "smart"
     REENCODE = "reencode"
@@ -46,6 +46,7 @@ class RenderSettings:
     """What the creator chose for the export (per episode where it matters)."""
 
     reframe: ReframeMode = "none"
+    reencode: bool = False  # re-encode everything, even what could be copied
     normalize_loudness: bool = False
     target_lufs: float = -14.0
     true_peak_db: float = -1.0
@@ -54,7 +55,7 @@ class RenderSettings:
     audio_bitrate: str = "192k"
 
     def key(self) -> str:
-        return (f"{self.reframe}|{self.normalize_loudness}|{self.target_lufs}|"
+        return (f"{self.reframe}|{self.reencode}|{self.normalize_loudness}|{self.target_lufs}|"
                 f"{self.true_peak_db}|{self.crf}|{self.preset}|{self.audio_bitrate}")  # fmt: skip
 
 
@@ -135,7 +136,9 @@ def _even(n: float) -> int:
     return max(2, int(round(n / 2)) * 2)
 
 
-def output_format(info: MediaInfo, profile: PublishProfile, settings: RenderSettings) -> OutputFormat:
+def output_format(
+    info: MediaInfo, profile: PublishProfile, settings: RenderSettings
+) -> OutputFormat:
     """The size and frame rate the rendered file will have."""
     w, h = info.display_size or (info.width or 0, info.height or 0)
     rate = info.frame_rate or Fraction(30)
@@ -163,6 +166,8 @@ def reencode_reasons(
 ) -> list[str]:
     """Why the video cannot be stream-copied; empty when it can."""
     reasons = []
+    if settings.reencode:
+        reasons.append("re-encoding everything was asked for")
     if info.video_codec != "h264":
         reasons.append(f"the video is {(info.video_codec or 'unknown').upper()}, not H.264")
     elif info.pixel_format not in ("yuv420p", "yuvj420p"):

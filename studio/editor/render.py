@@ -1,0 +1,330 @@
+"""Render one episode to a platform-ready MP4 (H.264 + AAC, faststart) by its plan.
+
+COPY and SMART never decode what they can copy: the copied part starts at the
+exact keyframe from the packet index, each part is cut by frame count, and the
+parts are joined with ffmpeg's concat demuxer using exact durations. Every
+render goes to a hidden temporary file that is renamed into place only after
+the output's frame count and durations are verified against the plan; a
+failed or cancelled render leaves nothing behind.
+
+Runs on a worker thread; reports progress through a callback; never touches
+widgets.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import ffmpeg
+
+from studio.domain.errors import UserError
+from studio.domain.models import MediaInfo
+from studio.domain.timecode import TimeRange
+from studio.editor import keyframes
+from studio.editor.cut_plan import CutPlan, CutPoints, Segment, Strategy
+from studio.editor.ffmpeg_progress import FFmpegProgress
+from studio.editor.ffmpeg_run import GLOBAL_ARGS, compile_args, run_ffmpeg
+from studio.editor.loudness import Loudness, measure, normalize_filter
+from studio.editor.synth import ffmpeg_exe
+from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
+
+US = 1_000_000
+
+
+class RenderError(UserError):
+    """A render failed or its output did not match the plan."""
+
+
+def _s(us: float) -> str:
+    return f"{float(us) / US:.6f}"
+
+
+def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange) -> CutPoints:
+    """Read, from the packet index, where the trim falls relative to frames and keyframes."""
+    rate = info.frame_rate or Fraction(30)
+    fd = Fraction(US) / rate
+    index = keyframes.default_index()
+    around_in = index.frame_times_between(path, max(0, trim.start - 2 * US), trim.start + 1)
+    in_frame = max((t for t in around_in if t <= trim.start), default=0)
+    after_out = index.frame_times_between(path, trim.end, trim.end + 2 * US)
+    if after_out:
+        out_end = after_out[0]
+    else:  # the trim runs to the end: the last frame lasts one frame duration
+        before = index.frame_times_between(path, max(0, trim.end - 2 * US), trim.end)
+        out_end = (before[-1] + round(fd)) if before else trim.end
+    media_end = out_end if not after_out else max(info.duration, out_end)
+    k_before_in = index.keyframe_at_or_before(path, in_frame).time_us
+    k_after_in = index.keyframe_at_or_after(path, in_frame)
+    k_before_out = index.keyframe_at_or_before(path, out_end - 1).time_us
+    k_at_out = index.keyframe_at_or_after(path, out_end)
+    return CutPoints(
+        in_frame=in_frame, out_end=out_end, key_before_in=k_before_in,
+        key_after_in=k_after_in.time_us if k_after_in and k_after_in.time_us < out_end else None,
+        key_before_out=k_before_out, reordering=index.has_reordering(path),
+        media_end=media_end, frame_duration=fd,
+        out_on_keyframe=k_at_out is not None and k_at_out.time_us == out_end,
+    )  # fmt: skip
+
+
+def snap_trim(path: str | Path, info: MediaInfo, trim: TimeRange) -> TimeRange:
+    """The trim moved onto frame boundaries, as the render will cut it.
+
+    The in point becomes the start of the frame on screen at it; the out point
+    the end of the frame on screen just before it. Storing snapped trims makes
+    an episode's duration exactly that of its rendered file.
+    """
+    c = cut_points(path, info, trim)
+    return TimeRange(c.in_frame, c.out_end)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    frames: int
+    duration_us: int
+    audio_duration_us: int | None
+    size: int
+
+
+class _Steps:
+    """Turns per-step ffmpeg progress into overall progress."""
+
+    def __init__(self, progress: ProgressCallback, weights: list[float], label: str) -> None:
+        self.progress, self.weights, self.label = progress, weights, label
+        self.total = sum(weights) or 1.0
+        self.done = 0.0
+        self.step = 0
+
+    def callback(self, length_us: int) -> Callable[[FFmpegProgress], None]:
+        base, weight = self.done, self.weights[self.step]
+
+        def on(p: FFmpegProgress) -> None:
+            frac = 1.0 if p.done else min(1.0, p.out_time_us / max(1, length_us))
+            self.progress(Progress(base + weight * frac, self.total, self.label))
+
+        return on
+
+    def next(self) -> None:
+        self.done += self.weights[self.step]
+        self.step += 1
+        self.progress(Progress(self.done, self.total, self.label))
+
+
+def render(
+    source: str | Path,
+    info: MediaInfo,
+    plan: CutPlan,
+    dest: str | Path,
+    *,
+    loudness: Loudness | None = None,
+    settings=None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    label: str | None = None,
+) -> RenderResult:
+    """Render ``plan`` of ``source`` to ``dest``; verify it; return what was written."""
+    from studio.editor.cut_plan import RenderSettings
+
+    settings = settings or RenderSettings()
+    src, dest = Path(source), Path(dest)
+    label = f"{label or dest.name} (from {src.name})"
+    if not src.is_file():
+        raise RenderError(f"Cannot render {label}: the source {src} is missing.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:8]
+    part = dest.with_name(f".{dest.stem}.{token}.part.mp4")
+    work = dest.with_name(f".{dest.stem}.{token}.work")
+    try:
+        offset = keyframes.default_index().timeline(src).start_us_in_container
+    except UserError as exc:
+        raise RenderError(f"Cannot render {label}: {exc}") from exc
+    try:
+        audio_filter = None
+        if plan.audio == "encode" and settings.normalize_loudness:
+            loudness = loudness or measure(src, plan.start + offset, plan.duration, cancel=cancel)
+            audio_filter = normalize_filter(loudness, settings.target_lufs, settings.true_peak_db)
+        if plan.strategy is Strategy.REENCODE:
+            _reencode(src, info, plan, part, offset, audio_filter, settings, progress, cancel,
+                      label)  # fmt: skip
+        else:
+            work.mkdir()
+            _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progress,
+                           cancel, label)  # fmt: skip
+        result = verify(part, plan, label)
+        part.replace(dest)
+        return RenderResult(dest, result.frames, result.duration_us, result.audio_duration_us,
+                            dest.stat().st_size)  # fmt: skip
+    finally:
+        part.unlink(missing_ok=True)
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _audio_args(plan: CutPlan, settings, audio_filter) -> tuple[dict, object | None]:
+    if plan.audio == "none":
+        return {}, None
+    if plan.audio == "copy":
+        return {"acodec": "copy"}, None
+    return {"acodec": "aac", "audio_bitrate": settings.audio_bitrate, "ar": 48000, "ac": 2}, \
+        audio_filter  # fmt: skip
+
+
+def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progress, cancel,
+                   label) -> None:  # fmt: skip
+    fd = Fraction(US) / plan.output.frame_rate
+    half = fd / 2
+    weights = [max(0.05, (s.end - s.start) / US / (6.0 if s.mode == "encode" else 200.0))
+               for s in plan.segments] + [plan.duration / US / 150.0]  # fmt: skip
+    steps = _Steps(progress, weights, label)
+    audio_kwargs, _ = _audio_args(plan, settings, audio_filter)
+    aud = None
+    if plan.audio != "none":
+        aud = ffmpeg.input(str(src), ss=_s(plan.start + offset), t=_s(plan.duration))["a:0"]
+        if plan.audio == "encode" and audio_filter:
+            aud = aud.filter("loudnorm", **audio_filter).filter("aresample", 48000)
+    if len(plan.segments) == 1 and plan.segments[0].mode == "copy":
+        seg = plan.segments[0]
+        vid = _keyframe_input(src, seg.start + offset, half)["v:0"]
+        streams = [vid] + ([aud] if aud is not None else [])
+        out = ffmpeg.output(*streams, str(part), vcodec="copy", f="mp4", movflags="+faststart",
+                            **{"frames:v": seg.frames}, **audio_kwargs)  # fmt: skip
+        run_ffmpeg(compile_args(out), what=f"Copying {label}", cancel=cancel,
+                   on_progress=steps.callback(plan.duration))  # fmt: skip
+        steps.next()
+        return
+    lines = []
+    for i, seg in enumerate(plan.segments):
+        piece = work / f"part{i:02d}.ts"
+        _render_segment(src, seg, piece, offset, half, settings, cancel, label,
+                        steps.callback(seg.end - seg.start))  # fmt: skip
+        steps.next()
+        seconds = Fraction(seg.frames) * fd / US
+        lines.append(f"file '{piece.name}'\nduration {float(seconds):.6f}\n")
+    listing = work / "parts.txt"
+    listing.write_text("ffconcat version 1.0\n" + "".join(lines))
+    vid = ffmpeg.input(str(listing), f="concat", safe=0)["v:0"]
+    streams = [vid] + ([aud] if aud is not None else [])
+    out = ffmpeg.output(*streams, str(part), vcodec="copy", f="mp4", movflags="+faststart",
+                        **audio_kwargs)  # fmt: skip
+    run_ffmpeg(compile_args(out), what=f"Joining {label}", cancel=cancel,
+               on_progress=steps.callback(plan.duration))  # fmt: skip
+    steps.next()
+
+
+def _keyframe_input(src: Path, keyframe_us: int, half):
+    """The source opened for stream copy from the keyframe at ``keyframe_us``.
+
+    The seek aims half a frame past the keyframe, so the demuxer lands on that
+    keyframe and never on the one before (a rounded time would); ``itsoffset``
+    gives the half frame back, so the keyframe's timestamp is exactly 0 rather
+    than slightly negative (which an MP4 edit list would hide, dropping it).
+    """
+    return ffmpeg.input(str(src), ss=_s(keyframe_us + half), itsoffset=_s(half))
+
+
+def _render_segment(src, seg: Segment, piece: Path, offset, half, settings, cancel, label,
+                    on_progress) -> None:  # fmt: skip
+    if seg.mode == "copy":
+        inp = _keyframe_input(src, seg.start + offset, half)
+        out = ffmpeg.output(inp["v:0"], str(piece), vcodec="copy", f="mpegts",
+                            **{"frames:v": seg.frames})  # fmt: skip
+        what = f"Copying part of {label}"
+    else:
+        # Accurate seek: decode from the keyframe before, keep frames from seg.start on.
+        inp = ffmpeg.input(str(src), ss=_s(seg.start + offset - half))
+        out = ffmpeg.output(
+            inp["v:0"], str(piece), vcodec="libx264", preset=settings.preset,
+            crf=max(12, settings.crf - 4), pix_fmt="yuv420p", f="mpegts", bf=0,
+            **{"frames:v": seg.frames, "x264-params": "repeat-headers=1"},
+        )  # fmt: skip
+        what = f"Re-encoding a cut of {label}"
+    run_ffmpeg(compile_args(out), what=what, cancel=cancel, on_progress=on_progress)
+
+
+def _reencode(src, info, plan, part, offset, audio_filter, settings, progress, cancel,
+              label) -> None:  # fmt: skip
+    from studio.editor import reframe as reframe_mod
+
+    out = plan.output
+    steps = _Steps(progress, [1.0], label)
+    rate = out.frame_rate
+    rate_s = f"{rate.numerator}/{rate.denominator}"
+    # Nearest rounding: output frame k shows the source frame on screen in the
+    # middle of its interval (the least temporal error when the rate changes).
+    chain = f"[0:v:0]fps=fps={rate_s}:round=near[vfps];"
+    if out.reframe != "none":
+        w, h = info.display_size or (info.width, info.height)
+        track = None
+        if out.reframe == "follow_faces":
+            track = reframe_mod.track_faces(src, plan.start, plan.end, cancel=cancel)
+        chain += reframe_mod.reframe_filter(out.reframe, w, h, out.width, out.height,
+                                            track=track, inp="vfps", out="vsized")  # fmt: skip
+    else:
+        chain += (f"[vfps]scale={out.width}:{out.height}:flags=lanczos,setsar=1[vsized]")
+    chain += ";[vsized]format=yuv420p[vout]"
+    argv = [ffmpeg_exe(), *GLOBAL_ARGS, "-y", "-ss", _s(plan.start + offset - 500), "-i", str(src),
+            "-filter_complex", chain, "-map", "[vout]"]  # fmt: skip
+    if plan.audio != "none":
+        argv += ["-map", "0:a:0"]
+        if audio_filter:
+            af = ",".join([
+                "loudnorm=" + ":".join(f"{k}={v}" for k, v in audio_filter.items()),
+                "aresample=48000",
+            ])  # fmt: skip
+            argv += ["-af", af]
+        argv += ["-c:a", "aac", "-b:a", settings.audio_bitrate, "-ar", "48000", "-ac", "2"]
+    argv += [
+        "-frames:v", str(plan.frames), "-t", _s(plan.duration),
+        "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
+        "-profile:v", "high", "-r", rate_s, "-movflags", "+faststart", "-f", "mp4", str(part),
+    ]  # fmt: skip
+    run_ffmpeg(argv, what=f"Re-encoding {label}", cancel=cancel,
+               on_progress=steps.callback(plan.duration))  # fmt: skip
+    steps.next()
+
+
+@dataclass(frozen=True)
+class _Verified:
+    frames: int
+    duration_us: int
+    audio_duration_us: int | None
+
+
+def verify(path: Path, plan: CutPlan, label: str) -> _Verified:
+    """Check a rendered file against its plan: frame count, duration, A/V agreement."""
+    fd = Fraction(US) / plan.output.frame_rate
+    try:
+        with av.open(str(path)) as c:
+            v = c.streams.video[0]
+            frames = v.frames or sum(1 for p in c.demux(v) if p.size)
+            vdur = round(v.duration * v.time_base * US) if v.duration else None
+            adur = None
+            if c.streams.audio:
+                a = c.streams.audio[0]
+                adur = round(a.duration * a.time_base * US) if a.duration else None
+    except (av.error.FFmpegError, IndexError) as exc:
+        raise RenderError(f"The render of {label} is unreadable: {exc}.") from exc
+    if frames != plan.frames:
+        raise RenderError(
+            f"The render of {label} has {frames} frames; the plan asked for {plan.frames}."
+        )
+    if vdur is not None and abs(vdur - plan.duration) > fd:
+        raise RenderError(
+            f"The render of {label} lasts {vdur / US:.3f} s "
+            f"instead of {plan.duration / US:.3f} s."
+        )
+    if plan.audio != "none":
+        if adur is None:
+            raise RenderError(f"The render of {label} lost its sound.")
+        if vdur is not None and abs(adur - vdur) > fd:
+            raise RenderError(
+                f"In the render of {label}, sound ({adur / US:.3f} s) and picture "
+                f"({vdur / US:.3f} s) differ by more than a frame."
+            )
+    return _Verified(frames, vdur or plan.duration, adur)

@@ -1,0 +1,272 @@
+"""The publish kit: every episode rendered, the cover, and a manifest, in one folder.
+
+This is the folder a creator uploads by hand in TikTok Studio, and what the
+sync module uploads. Exporting again renders only what changed: each file's
+render key (media fingerprint, trim, settings, engine version) is kept in
+manifest.json, and an unchanged episode keeps its file (renamed if it moved).
+The manifest is rewritten atomically after each episode, so a cancelled
+export keeps the episodes it finished and leaves no partial file.
+
+Runs on a worker thread; never touches widgets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio import __version__
+from studio.domain.errors import UserError
+from studio.domain.models import Collection, Episode, MediaRecord
+from studio.domain.profiles import load_profile
+from studio.domain.timecode import format_duration
+from studio.editor.cut_plan import CutPlan, RenderSettings, plan_cut
+from studio.editor.render import cut_points, render
+from studio.store.library import Library
+from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
+
+ENGINE_VERSION = "render-1"
+MANIFEST = "manifest.json"
+KIT_FORMAT = "series-studio-publish-kit"
+
+
+def safe_filename(text: str, limit: int = 60) -> str:
+    """A file name that works on Windows, macOS and Linux."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r'[<>:"/\\|?*\x00-\x1f]', " ", text)
+    text = re.sub(r"\s+", " ", text).strip().strip(".")
+    return text[:limit].rstrip() or "Episode"
+
+
+def render_key(episode: Episode, settings: RenderSettings, profile: str) -> str:
+    data = json.dumps([ENGINE_VERSION, episode.media_fingerprint, episode.trim.start,
+                       episode.trim.end, settings.key(), profile])  # fmt: skip
+    return hashlib.sha256(data.encode()).hexdigest()[:24]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class EpisodeJob:
+    episode: Episode
+    media: MediaRecord
+    plan: CutPlan
+    file_name: str
+    key: str
+
+
+@dataclass
+class ExportPlan:
+    collection: Collection
+    jobs: list[EpisodeJob]
+    settings: RenderSettings
+
+    @property
+    def estimate_s(self) -> float:
+        return sum(j.plan.estimate_s for j in self.jobs)
+
+
+def plan_export(lib: Library, collection: Collection, settings: RenderSettings) -> ExportPlan:
+    """Plan every episode; refuses when a media file is missing (say which)."""
+    view = lib.view(collection.id)
+    if not view.episodes:
+        raise UserError(f"'{collection.title}' has no episodes to export.")
+    profile = load_profile(collection.profile)
+    width = max(2, len(str(len(view.episodes))))
+    jobs = []
+    for ep in view.episodes:
+        media = view.media.get(ep.media_fingerprint)
+        if media is None or media.missing or not Path(media.path).is_file():
+            where = media.path if media else "unknown"
+            raise UserError(
+                f"Episode {ep.position} '{ep.title}': its media file is missing ({where}). "
+                "Relink it first (studio relink FOLDER)."
+            )
+        plan = plan_cut(media.info, cut_points(media.path, media.info, ep.trim), profile,
+                        settings)  # fmt: skip
+        name = f"{ep.position:0{width}d} - {safe_filename(ep.title or 'Episode')}.mp4"
+        jobs.append(EpisodeJob(ep, media, plan, name, render_key(ep, settings, profile.id)))
+    return ExportPlan(collection, jobs, settings)
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    cover: str | None = None
+    manifest: Path | None = None
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return data if data.get("format") == KIT_FORMAT else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def export_collection(
+    lib: Library,
+    plan: ExportPlan,
+    folder: str | Path,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    on_episode: Callable[[EpisodeJob, str], None] | None = None,
+    write_cover: Callable[[Path], str | None] | None = None,
+) -> ExportResult:
+    """Render what is missing or changed into ``folder`` and write the manifest.
+
+    ``on_episode(job, "rendered" | "reused")`` is called after each episode.
+    ``write_cover(folder)`` writes the cover and returns its file name.
+    """
+    folder = Path(folder).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    old = _read_manifest(folder)
+    old_by_key = {e.get("render_key"): e for e in old.get("episodes", [])}
+    result = ExportResult(folder)
+    c = plan.collection
+    entries: list[dict] = []
+    total = sum(max(0.5, j.plan.estimate_s) for j in plan.jobs)
+    done = 0.0
+
+    def manifest() -> dict:
+        return {
+            "format": KIT_FORMAT, "version": 1, "app": f"Series Studio {__version__}",
+            "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "collection": {
+                "id": c.id, "title": c.title, "description": c.description,
+                "profile": c.profile,
+                "price": ({"minor": c.price.minor, "currency": c.price.currency,
+                           "display": c.price.format()} if c.price else None),
+            },
+            "cover": result.cover,
+            "episodes": entries,
+        }  # fmt: skip
+
+    # Phase 1, quick: keep unchanged renders (renamed if the episode moved or was
+    # retitled) and delete the files of episodes that changed or are gone.
+    reusable: dict[str, dict] = {}
+    for job in plan.jobs:
+        prev = old_by_key.get(job.key)
+        if prev and (folder / prev["file"]).is_file() and \
+                (folder / prev["file"]).stat().st_size == prev.get("size"):  # fmt: skip
+            reusable[job.key] = prev
+    staged = {}
+    for key, prev in reusable.items():  # two steps, so that swapped names do not collide
+        staged[key] = folder / f".{key}.keep.mp4"
+        os.replace(folder / prev["file"], staged[key])
+    for entry in old.get("episodes", []):
+        if entry.get("render_key") not in reusable and entry.get("file"):
+            stale = folder / entry["file"]
+            if stale.is_file():
+                stale.unlink()
+                result.removed.append(entry["file"])
+    for job in plan.jobs:
+        if job.key in reusable:
+            os.replace(staged[job.key], folder / job.file_name)
+            entries.append(_entry(job, reusable[job.key]))
+            result.reused.append(job.file_name)
+    result.removed = [n for n in result.removed if n not in result.reused]
+    _write_json_atomic(folder / MANIFEST, manifest())
+    for job in plan.jobs:
+        if job.key in reusable and on_episode is not None:
+            on_episode(job, "reused")
+
+    # Phase 2: render the rest, recording each one as soon as it is done.
+    for job in [j for j in plan.jobs if j.key not in reusable]:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        dest = folder / job.file_name
+        weight = max(0.5, job.plan.estimate_s)
+        base, name = done, job.file_name
+
+        def scaled(p: Progress, base=base, weight=weight, name=name) -> None:
+            progress(Progress(base + weight * (p.fraction or 0.0), total, name))
+
+        r = render(job.media.path, job.media.info, job.plan, dest, settings=plan.settings,
+                   progress=scaled, cancel=cancel,
+                   label=f"episode {job.episode.position} '{job.episode.title}'")  # fmt: skip
+        entries.append(_entry(job, {"sha256": sha256_file(dest), "size": r.size,
+                                    "frames": r.frames, "duration_us": r.duration_us}))
+        entries.sort(key=lambda e: e["position"])
+        result.rendered.append(job.file_name)
+        done += weight
+        progress(Progress(done, total, job.file_name))
+        _write_json_atomic(folder / MANIFEST, manifest())
+        if on_episode is not None:
+            on_episode(job, "rendered")
+
+    if write_cover is not None:
+        result.cover = write_cover(folder)
+    _write_json_atomic(folder / MANIFEST, manifest())
+    result.manifest = folder / MANIFEST
+    return result
+
+
+def _entry(job: EpisodeJob, facts: dict) -> dict:
+    return {
+        "position": job.episode.position, "id": job.episode.id, "title": job.episode.title,
+        "file": job.file_name, "duration_us": facts["duration_us"],
+        "duration": format_duration(facts["duration_us"]), "frames": facts.get("frames"),
+        "size": facts["size"], "sha256": facts["sha256"],
+        "free_preview": job.episode.free_preview, "strategy": job.plan.strategy.value,
+        "render_key": job.key,
+    }  # fmt: skip
+
+
+def render_preview(
+    lib: Library,
+    episode: Episode,
+    folder: str | Path,
+    settings: RenderSettings,
+    *,
+    seconds: float = 2.0,
+    cancel: CancelToken | None = None,
+) -> list[Path]:
+    """Render the first and last ``seconds`` of an episode exactly as the export will.
+
+    The creator sees the real cut (and any re-encoded frames) before exporting all.
+    """
+    from studio.domain.timecode import TimeRange
+
+    media = lib.media(episode.media_fingerprint)
+    if media is None or not Path(media.path).is_file():
+        raise UserError(f"Episode {episode.position} '{episode.title}': its media file is missing.")
+    c = lib.collection(episode.collection_id)
+    profile = load_profile(c.profile)
+    span = int(seconds * 1_000_000)
+    trim = episode.trim
+    parts = {
+        "start": TimeRange(trim.start, min(trim.end, trim.start + span)),
+        "end": TimeRange(max(trim.start, trim.end - span), trim.end),
+    }
+    out = []
+    for name, rng in parts.items():
+        plan = plan_cut(media.info, cut_points(media.path, media.info, rng), profile, settings)
+        dest = Path(folder).expanduser() / f"{episode.position:02d}-preview-{name}.mp4"
+        render(media.path, media.info, plan, dest, settings=settings, cancel=cancel,
+               label=f"the {name} of episode {episode.position}")  # fmt: skip
+        out.append(dest)
+    return out

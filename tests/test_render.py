@@ -1,0 +1,192 @@
+"""Rendering on real media: exact first/last frames, no dropped or doubled frames, A/V in step.
+
+Every output frame is compared with the source frame the player shows at the
+same place (FrameGrabber.frame_at, the one convention of the app). A frame
+that was copied must be pixel-identical; a re-encoded one close; and each
+must be nearer to its own source frame than to the frames either side, which
+is what catches a duplicated or dropped frame at a join.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from studio.domain.errors import UserError
+from studio.domain.profiles import load_profile
+from studio.domain.timecode import TimeRange
+from studio.editor.cut_plan import RenderSettings, Strategy, plan_cut
+from studio.editor.frames import FrameGrabber
+from studio.editor.probe import probe
+from studio.editor.render import cut_points, render, snap_trim
+from studio.editor.synth import make_sample_clip
+from studio.tasks import Cancelled, CancelToken
+
+PROFILE = load_profile("tiktok-series")
+US = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def grabber():
+    with FrameGrabber() as g:
+        yield g
+
+
+@pytest.fixture(scope="session")
+def clip_bframes(tmp_path_factory) -> Path:
+    """An x264 'veryfast' clip: B-frames, so a copy cannot end inside a GOP."""
+    return make_sample_clip(tmp_path_factory.mktemp("bf") / "bframes.mp4", seconds=8,
+                            width=360, height=640, fps=30, pattern="testsrc2")  # fmt: skip
+
+
+def decoded(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def fit(want: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """The source frame at the output's size (a re-encode may have scaled it)."""
+    if want.shape == like.shape:
+        return want
+    assert want.shape[1] * like.shape[0] == want.shape[0] * like.shape[1], "aspect changed"
+    return cv2.resize(want, (like.shape[1], like.shape[0]), interpolation=cv2.INTER_LANCZOS4)
+
+
+def diff(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+
+
+def render_and_check(src: Path, trim: TimeRange, dest: Path, grabber: FrameGrabber,
+                     settings: RenderSettings | None = None):  # fmt: skip
+    settings = settings or RenderSettings()
+    info = probe(src)
+    snapped = snap_trim(src, info, trim)  # what the app stores when a trim is set
+    assert abs(snapped.start - trim.start) < 50_000 and abs(snapped.end - trim.end) < 50_000
+    trim = snapped
+    plan = plan_cut(info, cut_points(src, info, trim), PROFILE, settings)
+    result = render(src, info, plan, dest, settings=settings)
+    out = decoded(dest)
+    rate = plan.output.frame_rate
+    fd = Fraction(US) / rate
+    # Duration: the trimmed range, within one frame.
+    assert abs(result.duration_us - (trim.end - trim.start)) <= fd + 1
+    assert len(out) == plan.frames
+    # Sound and picture agree within one frame.
+    if result.audio_duration_us is not None:
+        assert abs(result.audio_duration_us - result.duration_us) <= fd
+    # Every frame against the source frame on screen at its time.
+    copied = {i for i, _ in enumerate(out)} if plan.strategy is Strategy.COPY else set()
+    if plan.strategy is Strategy.SMART:
+        n = 0
+        for s in plan.segments:
+            if s.mode == "copy":
+                copied |= set(range(n, n + s.frames))
+            n += s.frames
+    for i, frame in enumerate(out):
+        t = plan.start + round((i + Fraction(1, 2)) * fd)  # the middle of output frame i
+        raw = grabber.frame_at(src, t).rgb
+        want = fit(raw, frame)
+        tol = 6 if raw.shape == frame.shape else 9  # scaling adds its own differences
+        d = diff(frame, want)
+        if i in copied:
+            assert d == 0, f"copied frame {i} differs from the source ({d:.2f})"
+        else:
+            assert d < tol, f"re-encoded frame {i} is far from the source ({d:.2f})"
+        for j in (i - 1, i + 1):
+            tj = plan.start + round((j + Fraction(1, 2)) * fd)
+            if 0 <= tj < info.duration and j >= 0:
+                other = fit(grabber.frame_at(src, tj).rgb, frame)
+                if diff(other, want) > 4:  # neighbours that really differ
+                    assert d < diff(frame, other), f"frame {i} looks like frame {j}"
+    # First and last frames are the frames at the in and out points.
+    assert diff(out[0], fit(grabber.frame_at(src, trim.start).rgb, out[0])) < tol
+    assert diff(out[-1], fit(grabber.frame_at(src, trim.end - 1).rgb, out[-1])) < tol
+    return plan, result
+
+
+def test_copy_when_the_in_point_is_a_keyframe(clip_vertical, grabber, tmp_path):
+    plan, _ = render_and_check(clip_vertical, TimeRange(4 * US, 9_500_000),
+                               tmp_path / "copy.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.COPY
+
+
+def test_smart_cut_between_keyframes_landscape(clip_landscape, grabber, tmp_path):
+    plan, _ = render_and_check(clip_landscape, TimeRange(3_300_000, 9_700_000),
+                               tmp_path / "smart.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.SMART
+    assert [s.mode for s in plan.segments] == ["encode", "copy"]
+
+
+def test_smart_cut_with_b_frames_encodes_both_ends(clip_bframes, grabber, tmp_path):
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6_370_000),
+                               tmp_path / "smart-bf.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.SMART
+    assert [s.mode for s in plan.segments] == ["encode", "copy", "encode"]
+
+
+def test_copy_with_b_frames_ending_on_a_keyframe(clip_bframes, grabber, tmp_path):
+    plan, _ = render_and_check(clip_bframes, TimeRange(2 * US, 6 * US),
+                               tmp_path / "copy-bf.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.COPY
+
+
+def test_reencode_of_a_vertical_clip_when_asked(clip_vertical, grabber, tmp_path):
+    plan, _ = render_and_check(clip_vertical, TimeRange(1_100_000, 3_900_000),
+                               tmp_path / "re.mp4", grabber, RenderSettings(reencode=True))
+    assert plan.strategy is Strategy.REENCODE
+
+
+def test_reencode_of_a_rotated_clip_comes_out_upright(clip_rotated, grabber, tmp_path):
+    plan, _ = render_and_check(clip_rotated, TimeRange(700_000, 2_600_000),
+                               tmp_path / "rot.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.REENCODE and "rotated" in plan.reason
+    info = probe(tmp_path / "rot.mp4")
+    assert info.rotation == 0 and info.width < info.height  # 360x640 source, shown upright
+
+
+def test_reencode_of_a_variable_frame_rate_clip(clip_vfr, grabber, tmp_path):
+    plan, _ = render_and_check(clip_vfr, TimeRange(500_000, 3_500_000),
+                               tmp_path / "vfr.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.REENCODE and "variable frame rate" in plan.reason
+    assert not probe(tmp_path / "vfr.mp4").variable_frame_rate
+
+
+def test_cancelled_render_leaves_nothing(clip_landscape, tmp_path):
+    info = probe(clip_landscape)
+    trim = TimeRange(0, info.duration)
+    settings = RenderSettings(reencode=True)
+    plan = plan_cut(info, cut_points(clip_landscape, info, trim), PROFILE, settings)
+    token = CancelToken()
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if len(seen) == 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        render(clip_landscape, info, plan, tmp_path / "out" / "x.mp4", settings=settings,
+               progress=progress, cancel=token)  # fmt: skip
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("reencode", [False, True])
+def test_a_damaged_source_fails_with_a_message_naming_the_file(clip_vertical, tmp_path,
+                                                                 reencode):
+    info = probe(clip_vertical)
+    bad = tmp_path / "take-3.mp4"
+    data = clip_vertical.read_bytes()
+    bad.write_bytes(data[: int(len(data) * 0.4)])  # cut off, like an interrupted copy
+    settings = RenderSettings(reencode=reencode)
+    plan = plan_cut(info, cut_points(clip_vertical, info, TimeRange(0, info.duration)), PROFILE,
+                    settings)  # fmt: skip
+    with pytest.raises(UserError) as err:
+        render(bad, info, plan, tmp_path / "o" / "x.mp4", settings=settings,
+               label="episode 1 'Intro'")  # fmt: skip
+    assert "episode 1 'Intro'" in str(err.value) and "take-3.mp4" in str(err.value)
+    assert list((tmp_path / "o").iterdir()) == []
