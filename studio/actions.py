@@ -21,6 +21,7 @@ from studio.domain.profiles import load_profile
 from studio.domain.rules import Problem, check
 from studio.domain.timecode import TimeRange, format_duration, format_timecode, parse_timecode
 from studio.editor.probe import probe
+from studio.editor.render import snap_trim
 from studio.store.fingerprint import fingerprint, size_of
 from studio.store.library import Library
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
@@ -130,7 +131,7 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
             collection_id=collection.id,
             media_fingerprint=record.fingerprint,
             title=title_from_filename(path),
-            trim=TimeRange(0, record.info.duration),
+            trim=_full_range(path, record),
             position=0,
         )
         with lib.transaction():
@@ -144,6 +145,11 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
         return AddResult(path, error=str(exc))
     except OSError as exc:
         return AddResult(path, error=f"{path.name}: cannot read the file ({exc.strerror}).")
+
+
+def _full_range(path: Path, record: MediaRecord) -> TimeRange:
+    """The whole clip, from its first frame to the end of its last one."""
+    return snap_trim(path, record.info, TimeRange(0, record.info.duration))
 
 
 def trim_episode(
@@ -172,7 +178,11 @@ def trim_episode(
             f"The in point {format_timecode(start)} must come before "
             f"the out point {format_timecode(end)}."
         )
-    return lib.update_episode(episode.with_(trim=TimeRange(start, end)))
+    # Store the trim on frame boundaries: the episode then lasts exactly what its
+    # render will, and the player, the handles and the export agree.
+    snapped = snap_trim(media.path, media.info, TimeRange(start, end)) \
+        if Path(media.path).is_file() else TimeRange(start, end)  # fmt: skip
+    return lib.update_episode(episode.with_(trim=snapped))
 
 
 def set_collection_fields(

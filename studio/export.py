@@ -236,6 +236,13 @@ def _entry(job: EpisodeJob, facts: dict) -> dict:
     }  # fmt: skip
 
 
+def cover_writer(lib: Library, collection: Collection) -> Callable[[Path], str | None]:
+    """What export_collection calls to write the cover into the kit."""
+    from studio.covers import write_cover
+
+    return lambda folder: write_cover(lib, collection, folder)
+
+
 def render_preview(
     lib: Library,
     episode: Episode,

@@ -297,7 +297,7 @@ def _settings(args: argparse.Namespace):
     if not -40.0 <= args.lufs <= -5.0:
         raise UserError(f"The loudness target {args.lufs:g} LUFS is outside -40 to -5.")
     return RenderSettings(reframe=args.reframe, normalize_loudness=args.normalize,
-                          target_lufs=args.lufs)  # fmt: skip
+                          target_lufs=args.lufs, reencode=args.reencode)  # fmt: skip
 
 
 def _plan_rows(plan) -> list[list[object]]:
@@ -357,4 +357,36 @@ def cmd_loudness(args: argparse.Namespace) -> int:
         m = measure(media.path, ep.trim.start, ep.duration)
         say(f"Episode {ep.position} '{ep.title}': {m.integrated:.1f} LUFS integrated, "
             f"true peak {m.true_peak:.1f} dBTP, range {m.lra:.1f} LU.")  # fmt: skip
+    return 0
+
+
+def cmd_cover(args: argparse.Namespace) -> int:
+    from studio import covers
+    from studio.domain.timecode import parse_timecode
+
+    with _open(args) as ctx:
+        lib = ctx.library
+        c = lib.find_collection(args.collection)
+        if args.image:
+            covers.set_cover_image(lib, c, args.image)
+            say(f"Cover of '{c.title}': {Path(args.image).name}.")
+        elif args.episode:
+            ep = lib.find_episode(args.episode, c.id)
+            media = lib.media(ep.media_fingerprint)
+            rate = media.info.frame_rate if media else None
+            at = ep.trim.start + parse_timecode(args.at, rate)
+            if at >= ep.trim.end:
+                raise UserError(f"{args.at} is past the end of episode {ep.position}.")
+            covers.set_cover_frame(lib, c, ep, at)
+            say(f"Cover of '{c.title}': episode {ep.position} at "
+                f"{format_timecode(at - ep.trim.start)}.")  # fmt: skip
+        else:
+            bar = ProgressLine("Looking")
+            found = covers.suggest(lib, c, progress=bar)
+            bar.finish()
+            rows = [[i + 1, f.episode.position, f.episode.title[:30],
+                     format_timecode(f.time_us - f.episode.trim.start), f"{f.score:.2f}"]
+                    for i, f in enumerate(found)]  # fmt: skip
+            say(table(["", "EPISODE", "TITLE", "AT", "SCORE"], rows))
+            say("Choose one with: studio cover COLLECTION --episode N --at TIME")
     return 0

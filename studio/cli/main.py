@@ -103,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-c", "--collection")
     _render_options(p)
 
+    p = cmd("cover", c.cmd_cover, "choose the collection's cover, or get suggestions")
+    p.add_argument("collection", help="title or id")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--episode", help="take a frame of this episode (number or id)...")
+    g.add_argument("--image", metavar="PATH", help="use an image file (JPEG, PNG, WebP)")
+    g.add_argument("--suggest", action="store_true", help="list six good frames to choose from")
+    p.add_argument("--at", metavar="TIME", default="0",
+                   help="...at this time within the episode's trimmed range (default 0)")
+
     p = cmd("loudness", c.cmd_loudness, "measure an episode's loudness (EBU R128)")
     p.add_argument("episode", help=episode_help)
     p.add_argument("-c", "--collection")
@@ -121,6 +130,8 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=True,
                    help="normalise loudness (default: on)")
     p.add_argument("--lufs", type=float, default=-14.0, help="loudness target (default -14)")
+    p.add_argument("--reencode", action="store_true",
+                   help="re-encode everything, even what could be copied (slow)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

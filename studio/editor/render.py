@@ -58,6 +58,8 @@ def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange) -> CutPoints:
     else:  # the trim runs to the end: the last frame lasts one frame duration
         before = index.frame_times_between(path, max(0, trim.end - 2 * US), trim.end)
         out_end = (before[-1] + round(fd)) if before else trim.end
+        if before and info.duration > before[-1]:
+            out_end = min(out_end, info.duration)  # µs rounding must not pass the end
     media_end = out_end if not after_out else max(info.duration, out_end)
     k_before_in = index.keyframe_at_or_before(path, in_frame).time_us
     k_after_in = index.keyframe_at_or_after(path, in_frame)
@@ -193,7 +195,8 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
         vid = _keyframe_input(src, seg.start + offset, half)["v:0"]
         streams = [vid] + ([aud] if aud is not None else [])
         out = ffmpeg.output(*streams, str(part), vcodec="copy", f="mp4", movflags="+faststart",
-                            **{"frames:v": seg.frames}, **audio_kwargs)  # fmt: skip
+                            t=_s(plan.duration), **{"frames:v": seg.frames},
+                            **audio_kwargs)  # fmt: skip
         run_ffmpeg(compile_args(out), what=f"Copying {label}", cancel=cancel,
                    on_progress=steps.callback(plan.duration))  # fmt: skip
         steps.next()
@@ -210,8 +213,9 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
     listing.write_text("ffconcat version 1.0\n" + "".join(lines))
     vid = ffmpeg.input(str(listing), f="concat", safe=0)["v:0"]
     streams = [vid] + ([aud] if aud is not None else [])
+    # -t also ends the sound with the picture (a filter such as loudnorm may pad it).
     out = ffmpeg.output(*streams, str(part), vcodec="copy", f="mp4", movflags="+faststart",
-                        **audio_kwargs)  # fmt: skip
+                        t=_s(plan.duration), **audio_kwargs)  # fmt: skip
     run_ffmpeg(compile_args(out), what=f"Joining {label}", cancel=cancel,
                on_progress=steps.callback(plan.duration))  # fmt: skip
     steps.next()
