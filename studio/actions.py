@@ -11,7 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.domain.errors import InvalidValue, UserError
@@ -20,7 +20,7 @@ from studio.domain.money import Money
 from studio.domain.profiles import load_profile
 from studio.domain.rules import Problem, check
 from studio.domain.timecode import TimeRange, format_duration, format_timecode, parse_timecode
-from studio.editor.probe import probe
+from studio.editor.probe import PROBE_VERSION, probe
 from studio.editor.render import snap_trim
 from studio.store.fingerprint import fingerprint, size_of
 from studio.store.library import Library
@@ -84,7 +84,8 @@ def media_for_file(lib: Library, path: Path) -> tuple[MediaRecord, bool]:
         assert known is not None
         return known, True
     info = probe(path)
-    record = MediaRecord(fp, str(path), st.st_size, st.st_mtime, info)
+    record = MediaRecord(fp, str(path), st.st_size, st.st_mtime, info,
+                         probe_version=PROBE_VERSION)  # fmt: skip
     return record, False
 
 
@@ -236,9 +237,20 @@ def refresh_media_status(lib: Library, fingerprints: Iterable[str]) -> list[Medi
                     lib.set_media_location(fp, rec.path, st.st_mtime)
         if gone != rec.missing:
             lib.set_media_missing(fp, gone)
+        if not gone and rec.probe_version < PROBE_VERSION:
+            _reprobe(lib, rec)
         if gone:
             missing.append(lib.media(fp))
     return missing
+
+
+def _reprobe(lib: Library, rec: MediaRecord) -> None:
+    """Refresh facts written by an older prober (a file it misjudged, say)."""
+    try:
+        info = probe(rec.path)
+    except UserError:
+        return  # keep what we knew; the file's own problem shows elsewhere
+    lib.put_media(replace(rec, info=info, probe_version=PROBE_VERSION))
 
 
 def check_collection(lib: Library, collection: Collection) -> list[Problem]:

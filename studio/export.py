@@ -81,6 +81,9 @@ class ExportPlan:
 
 def plan_export(lib: Library, collection: Collection, settings: RenderSettings) -> ExportPlan:
     """Plan every episode; refuses when a media file is missing (say which)."""
+    from studio.actions import refresh_media_status
+
+    refresh_media_status(lib, {e.media_fingerprint for e in lib.episodes(collection.id)})
     view = lib.view(collection.id)
     if not view.episodes:
         raise UserError(f"'{collection.title}' has no episodes to export.")

@@ -109,6 +109,7 @@ class MediaRecord:
     mtime: float
     info: MediaInfo
     missing: bool = False
+    probe_version: int = 0  # which version of the prober wrote ``info``
 
 
 @dataclass

@@ -68,6 +68,9 @@ def export_cover(
                 f.write(data.tobytes())
                 f.flush()
                 os.fsync(f.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a cover is not
             os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -38,6 +38,9 @@ ProbeErrorKind = Literal[
 ]
 
 _AGAIN = "Export, download or copy it again."
+# Bump when probing learns something new: the library re-probes media whose
+# stored facts come from an older version (see studio.actions.refresh_media_status).
+PROBE_VERSION = 2
 REORDER_DEPTH = 16  # the most frames a decoder may hold back (H.264/HEVC DPB)
 VFR_PACKETS = 120  # video packets demuxed to decide constant vs variable frame rate
 _SNIFF_BYTES = 4096

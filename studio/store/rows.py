@@ -14,8 +14,9 @@ from studio.domain.timecode import TimeRange
 _FRACTIONS = {"sample_aspect_ratio", "frame_rate"}
 
 
-def info_to_json(info: MediaInfo) -> str:
+def info_to_json(info: MediaInfo, probe_version: int = 0) -> str:
     data = asdict(info)
+    data["probe_version"] = probe_version
     for key in _FRACTIONS:
         if data[key] is not None:
             data[key] = f"{data[key].numerator}/{data[key].denominator}"
@@ -86,6 +87,10 @@ def episode_to_row(e: Episode) -> dict:
     }
 
 
+def probe_version(row: dict) -> int:
+    return int(json.loads(row["info"]).get("probe_version", 0))
+
+
 def media_from_row(row: dict) -> MediaRecord:
     return MediaRecord(
         fingerprint=row["fingerprint"],
@@ -94,6 +99,7 @@ def media_from_row(row: dict) -> MediaRecord:
         mtime=row["mtime"],
         info=info_from_json(row["info"]),
         missing=bool(row["missing"]),
+        probe_version=probe_version(row),
     )
 
 
@@ -103,6 +109,6 @@ def media_to_row(m: MediaRecord) -> dict:
         "path": m.path,
         "size": m.size,
         "mtime": m.mtime,
-        "info": info_to_json(m.info),
+        "info": info_to_json(m.info, m.probe_version),
         "missing": int(m.missing),
     }
