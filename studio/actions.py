@@ -22,6 +22,7 @@ from studio.domain.rules import Problem, check
 from studio.domain.timecode import TimeRange, format_duration, format_timecode, parse_timecode
 from studio.editor.probe import PROBE_VERSION, probe
 from studio.editor.render import snap_trim
+from studio.i18n import tr
 from studio.store.fingerprint import fingerprint, size_of
 from studio.store.library import Library
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
@@ -115,16 +116,17 @@ def add_files(
         results.append(result)
         if on_result is not None:
             on_result(result)
-    progress(Progress(len(files), len(files), "done"))
+    progress(Progress(len(files), len(files), tr("done")))
     return results
 
 
 def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddResult:
     try:
         if not path.exists():
-            raise UserError(f"{path.name}: the file does not exist ({path}).")
+            raise UserError(tr("{name}: the file does not exist ({path}).").format(
+                name=path.name, path=path))
         if path.is_dir():
-            raise UserError(f"{path.name}: is a folder with no video files.")
+            raise UserError(tr("{name}: is a folder with no video files.").format(name=path.name))
         profile.check_episode_count(lib.episode_count(collection.id) + 1)
         record, reused = media_for_file(lib, path)
         episode = Episode(
@@ -145,7 +147,8 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
     except UserError as exc:
         return AddResult(path, error=str(exc))
     except OSError as exc:
-        return AddResult(path, error=f"{path.name}: cannot read the file ({exc.strerror}).")
+        return AddResult(path, error=tr("{name}: cannot read the file ({error}).").format(
+            name=path.name, error=exc.strerror))
 
 
 def _full_range(path: Path, record: MediaRecord) -> TimeRange:
@@ -159,25 +162,26 @@ def trim_episode(
     """Set the in and/or out point from timecodes typed by the creator."""
     media = lib.media(episode.media_fingerprint)
     if media is None:
-        raise UserError("The episode's media is not in the library.")
+        raise UserError(tr("The episode's media is not in the library."))
     rate = media.info.frame_rate
     start = parse_timecode(in_text, rate) if in_text is not None else episode.trim.start
     end = parse_timecode(out_text, rate) if out_text is not None else episode.trim.end
     length = media.info.duration
     if start >= length:
         raise InvalidValue(
-            f"The in point {format_timecode(start)} is past the end of the media "
-            f"({format_timecode(length)})."
+            tr("The in point {start} is past the end of the media ({length}).").format(
+                start=format_timecode(start), length=format_timecode(length))
         )
     if end > length:
         raise InvalidValue(
-            f"The out point {format_timecode(end)} is past the end of the media "
-            f"({format_timecode(length)}); the latest possible is {format_timecode(length)}."
+            tr("The out point {end} is past the end of the media ({length}); the latest "
+               "possible is {length}.").format(end=format_timecode(end),
+                                              length=format_timecode(length))
         )
     if end <= start:
         raise InvalidValue(
-            f"The in point {format_timecode(start)} must come before "
-            f"the out point {format_timecode(end)}."
+            tr("The in point {start} must come before the out point {end}.").format(
+                start=format_timecode(start), end=format_timecode(end))
         )
     # Store the trim on frame boundaries: the episode then lasts exactly what its
     # render will, and the player, the handles and the export agree.
@@ -186,8 +190,7 @@ def trim_episode(
     return lib.update_episode(episode.with_(trim=snapped))
 
 
-def set_collection_fields(
-    lib: Library,
+def validated_collection(
     collection: Collection,
     *,
     title: str | None = None,
@@ -195,27 +198,34 @@ def set_collection_fields(
     price: str | None = None,
     currency: str | None = None,
 ) -> Collection:
-    """Change title, description and price in one transaction, price checked by the profile."""
+    """The collection with these fields as typed, checked by its profile (nothing saved)."""
     changes: dict = {}
     if title is not None:
         if not title.strip():
-            raise InvalidValue("The title cannot be empty.")
+            raise InvalidValue(tr("The title cannot be empty."))
         changes["title"] = title.strip()
     if description is not None:
         changes["description"] = description
-    if price is not None or currency is not None:
+    if price is not None and not price.strip() and currency is None:
+        changes["price"] = None  # cleared
+    elif price is not None or currency is not None:
         code = (currency or (collection.price.currency if collection.price else "USD")).upper()
-        if price is not None:
+        if price is not None and price.strip():
             money = Money.parse(price, code)
         elif collection.price is not None:
             money = Money(collection.price.minor, code)
         else:
-            raise InvalidValue("Set a price together with its currency, e.g. --price 9.99.")
+            raise InvalidValue(tr("Set a price together with its currency, e.g. --price 9.99."))
         load_profile(collection.profile).check_price(money)
         changes["price"] = money
-    if not changes:
-        raise InvalidValue("Nothing to change: give --title, --description or --price.")
-    return lib.update_collection(collection.with_(**changes))
+    return collection.with_(**changes)
+
+
+def set_collection_fields(lib: Library, collection: Collection, **fields: str | None) -> Collection:
+    """Change title, description and price in one transaction, price checked by the profile."""
+    if all(v is None for v in fields.values()):
+        raise InvalidValue(tr("Nothing to change: give --title, --description or --price."))
+    return lib.update_collection(validated_collection(collection, **fields))
 
 
 def refresh_media_status(lib: Library, fingerprints: Iterable[str]) -> list[MediaRecord]:
@@ -280,7 +290,7 @@ def relink(
     """
     root = Path(folder).expanduser()
     if not root.is_dir():
-        raise UserError(f"{root} is not a folder.")
+        raise UserError(tr("{folder} is not a folder.").format(folder=root))
     refresh_media_status(lib, [m.fingerprint for m in lib.all_media()])
     wanted = {m.fingerprint: m for m in lib.all_media() if m.missing}
     by_size: dict[int, list[str]] = {}

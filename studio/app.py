@@ -24,6 +24,10 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
+    """Thumbnails, waveforms and previews; ``STUDIO_CACHE_DIR`` moves it."""
+    env = os.environ.get("STUDIO_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
     return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
 
 

@@ -15,6 +15,7 @@ from studio.domain.profiles import load_profile
 from studio.domain.timecode import format_timecode
 from studio.editor.cover import export_cover, suggest_covers
 from studio.editor.frames import FrameGrabber
+from studio.i18n import tr
 from studio.store.library import Library
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
@@ -28,11 +29,11 @@ def set_cover_frame(
     """Use the frame of ``episode``'s media on screen at ``t_us`` (media time) as the cover."""
     media = lib.media(episode.media_fingerprint)
     if media is None:
-        raise UserError("The episode's media is not in the library.")
+        raise UserError(tr("The episode's media is not in the library."))
     if not 0 <= t_us < media.info.duration:
         raise InvalidValue(
-            f"{format_timecode(t_us)} is outside the clip (0 to "
-            f"{format_timecode(media.info.duration)})."
+            tr("{time} is outside the clip (0 to {end}).").format(
+                time=format_timecode(t_us), end=format_timecode(media.info.duration))
         )
     return lib.update_collection(collection.with_(cover=Cover(media.fingerprint, t_us)))
 
@@ -46,9 +47,11 @@ def set_cover_image(lib: Library, collection: Collection, image: str | Path) -> 
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
-        raise UserError(f"Cannot read the image {path.name}: {exc.strerror}.") from exc
+        raise UserError(tr("Cannot read the image {name}: {error}.").format(
+            name=path.name, error=exc.strerror)) from exc
     if data.size == 0 or cv2.imdecode(data, cv2.IMREAD_COLOR) is None:
-        raise UserError(f"{path.name} is not an image Series Studio can read (JPEG, PNG, WebP).")
+        raise UserError(tr("{name} is not an image Series Studio can read (JPEG, PNG, "
+                           "WebP).").format(name=path.name))
     return lib.update_collection(collection.with_(cover=Cover(image_path=str(path))))
 
 
@@ -72,7 +75,8 @@ def suggest(
     usable = [e for e in view.episodes
               if (m := view.media.get(e.media_fingerprint)) and not m.missing]  # fmt: skip
     if not usable:
-        raise UserError(f"'{collection.title}' has no episode to take a cover from.")
+        raise UserError(tr("'{title}' has no episode to take a cover from.").format(
+            title=collection.title))
     per = max(2, CANDIDATES // len(usable))
     times = []
     for e in usable:
@@ -85,12 +89,12 @@ def suggest(
             for i, (e, t) in enumerate(times):
                 if cancel is not None:
                     cancel.raise_if_cancelled()
-                progress(Progress(i, len(times), "Scoring frames"))
+                progress(Progress(i, len(times), tr("Scoring frames")))
                 path = view.media[e.media_fingerprint].path
                 yield (i, grabber.frame_at(path, t, max_size=480).rgb)
 
     picks = suggest_covers(frames(), count=count, cancel=cancel)
-    progress(Progress(len(times), len(times), "Scoring frames"))
+    progress(Progress(len(times), len(times), tr("Scoring frames")))
     return [CoverCandidate(times[s.key][0], times[s.key][1], s.score.total) for s in picks]
 
 
@@ -106,7 +110,8 @@ def write_cover(lib: Library, collection: Collection, folder: Path) -> str | Non
         return COVER_FILE
     media = lib.media(cover.media_fingerprint) if cover.media_fingerprint else None
     if media is None or media.missing or not Path(media.path).is_file():
-        raise UserError("The cover's video file is missing; choose the cover again or relink.")
+        raise UserError(tr("The cover's video file is missing; choose the cover again or "
+                           "relink."))
     with FrameGrabber() as grabber:
         frame = grabber.frame_at(media.path, cover.time or 0)
     export_cover(frame.rgb, dest, size)

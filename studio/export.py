@@ -29,6 +29,7 @@ from studio.domain.profiles import load_profile
 from studio.domain.timecode import format_duration
 from studio.editor.cut_plan import CutPlan, RenderSettings, plan_cut
 from studio.editor.render import cut_points, render
+from studio.i18n import tr
 from studio.store.library import Library
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
@@ -86,17 +87,18 @@ def plan_export(lib: Library, collection: Collection, settings: RenderSettings) 
     refresh_media_status(lib, {e.media_fingerprint for e in lib.episodes(collection.id)})
     view = lib.view(collection.id)
     if not view.episodes:
-        raise UserError(f"'{collection.title}' has no episodes to export.")
+        raise UserError(tr("'{title}' has no episodes to export.").format(
+            title=collection.title))
     profile = load_profile(collection.profile)
     width = max(2, len(str(len(view.episodes))))
     jobs = []
     for ep in view.episodes:
         media = view.media.get(ep.media_fingerprint)
         if media is None or media.missing or not Path(media.path).is_file():
-            where = media.path if media else "unknown"
+            where = media.path if media else tr("unknown")
             raise UserError(
-                f"Episode {ep.position} '{ep.title}': its media file is missing ({where}). "
-                "Relink it first (studio relink FOLDER)."
+                tr("Episode {n} '{title}': its media file is missing ({path}). Relink it first "
+                   "(studio relink FOLDER).").format(n=ep.position, title=ep.title, path=where)
             )
         plan = plan_cut(media.info, cut_points(media.path, media.info, ep.trim), profile,
                         settings)  # fmt: skip
@@ -210,7 +212,8 @@ def export_collection(
 
         r = render(job.media.path, job.media.info, job.plan, dest, settings=plan.settings,
                    progress=scaled, cancel=cancel,
-                   label=f"episode {job.episode.position} '{job.episode.title}'")  # fmt: skip
+                   label=tr("episode {n} '{title}'").format(
+                       n=job.episode.position, title=job.episode.title))  # fmt: skip
         entries.append(_entry(job, {"sha256": sha256_file(dest), "size": r.size,
                                     "frames": r.frames, "duration_us": r.duration_us}))
         entries.sort(key=lambda e: e["position"])
@@ -263,7 +266,8 @@ def render_preview(
 
     media = lib.media(episode.media_fingerprint)
     if media is None or not Path(media.path).is_file():
-        raise UserError(f"Episode {episode.position} '{episode.title}': its media file is missing.")
+        raise UserError(tr("Episode {n} '{title}': its media file is missing.").format(
+            n=episode.position, title=episode.title))
     c = lib.collection(episode.collection_id)
     profile = load_profile(c.profile)
     span = int(seconds * 1_000_000)
@@ -272,11 +276,12 @@ def render_preview(
         "start": TimeRange(trim.start, min(trim.end, trim.start + span)),
         "end": TimeRange(max(trim.start, trim.end - span), trim.end),
     }
+    labels = {"start": tr("the start of episode {n}"), "end": tr("the end of episode {n}")}
     out = []
     for name, rng in parts.items():
         plan = plan_cut(media.info, cut_points(media.path, media.info, rng), profile, settings)
         dest = Path(folder).expanduser() / f"{episode.position:02d}-preview-{name}.mp4"
         render(media.path, media.info, plan, dest, settings=settings, cancel=cancel,
-               label=f"the {name} of episode {episode.position}")  # fmt: skip
+               label=labels[name].format(n=episode.position))  # fmt: skip
         out.append(dest)
     return out

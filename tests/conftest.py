@@ -4,6 +4,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+import tempfile  # noqa: E402
+
+# Keep the app's settings and caches of a test run away from the user's own.
+_sandbox = tempfile.mkdtemp(prefix="studio-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_sandbox, "config")
+os.environ["STUDIO_CACHE_DIR"] = os.path.join(_sandbox, "cache")
+os.environ.pop("STUDIO_LIBRARY", None)
+
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402

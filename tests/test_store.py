@@ -179,3 +179,23 @@ def test_two_processes_write_the_same_library_at_once(tmp_path):
     with Library.open(path) as lib:
         assert len(lib.collections()) == 80
         assert lib.integrity_ok()
+
+
+def test_removed_episodes_come_back_where_they_were(lib):
+    c, eps = _fill(lib, 5)
+    gone = [lib.episode(eps[1].id), lib.episode(eps[3].id)]
+    for e in gone:
+        lib.remove_episode(e.id)
+    assert [e.title for e in lib.episodes(c.id)] == ["Ep 1", "Ep 3", "Ep 5"]
+    back = lib.restore_episodes(gone)
+    assert [e.title for e in back] == ["Ep 1", "Ep 2", "Ep 3", "Ep 4", "Ep 5"]
+    assert [e.position for e in back] == [1, 2, 3, 4, 5]
+
+
+def test_duplicate_collection_copies_episodes_not_media(lib):
+    c, eps = _fill(lib, 2)
+    copy = lib.duplicate_collection(c.id, "Cooking (copy)")
+    copied = lib.episodes(copy.id)
+    assert [e.title for e in copied] == ["Ep 1", "Ep 2"]
+    assert {e.id for e in copied}.isdisjoint({e.id for e in eps})
+    assert lib.conn.execute("SELECT count(*) FROM media").fetchone()[0] == 2

@@ -1,38 +1,266 @@
-"""The window opens on a real library and shows its collections and episodes."""
+"""The studio window driven like a creator would, on real clips and a real library."""
 
 from __future__ import annotations
 
+import json
+import math
+from pathlib import Path
+
 import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from studio import actions
 from studio.app import AppContext
+from studio.store.library import Library
+from studio.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.usefixtures("qapp")
 
 
 @pytest.fixture
-def ctx(tmp_path):
-    with AppContext.open(tmp_path / "library.sqlite") as context:
-        yield context
+def library_path(tmp_path) -> Path:
+    return tmp_path / "library.sqlite"
 
 
-def test_window_lists_collections_and_episodes(qtbot, ctx, clip_vertical):
-    from studio.ui.main_window import MainWindow
-
-    c = ctx.library.create_collection("Street food")
-    actions.add_files(ctx.library, c, [clip_vertical, clip_vertical])
-    actions.set_collection_fields(ctx.library, c, price="2.50")
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.collections.count() == 1
-    assert window.collections.item(0).text() == "Street food"
-    assert window.episodes.topLevelItemCount() == 2
-    assert window.episodes.topLevelItem(1).text(0) == "2"
-    assert "2.50 USD" in window.heading.text()
+@pytest.fixture
+def window(qtbot, library_path):
+    ctx = AppContext.open(library_path)
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    yield w
+    if w.isVisible():
+        w.close()
+    ctx.close()
 
 
-def test_empty_library_tells_the_user_what_to_do(qtbot, ctx):
-    from studio.ui.main_window import MainWindow
+def new_collection(window, qtbot, monkeypatch, title="Street food"):
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (title, True))
+    qtbot.mouseClick(window.library.new_button, Qt.MouseButton.LeftButton)
+    return window.controller.collection
 
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    assert "studio demo" in window.heading.text()
+
+def drop_files(window, paths) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+
+
+def import_and_wait(window, qtbot, paths, timeout=60_000):
+    with qtbot.waitSignal(window.controller.importFinished, timeout=timeout) as blocker:
+        drop_files(window, paths)
+    return blocker.args
+
+
+def db_titles(library_path, collection_id):
+    with Library.open(library_path) as lib:
+        return [e.title for e in lib.episodes(collection_id)]
+
+
+def test_create_import_by_drop_and_reorder(window, qtbot, monkeypatch, tmp_path, library_path,
+                                           clip_vertical, clip_landscape, file_text):
+    c = new_collection(window, qtbot, monkeypatch)
+    assert c is not None and window.windowTitle().startswith("Street food")
+    assert window.library.list.count() == 1
+    a, b = tmp_path / "a-take.mp4", tmp_path / "b-take.mp4"
+    a.write_bytes(clip_vertical.read_bytes())
+    b.write_bytes(clip_landscape.read_bytes())
+    added, failed = import_and_wait(window, qtbot, [a, b, file_text])
+    assert (added, failed) == (2, 1)
+    assert window.model.rowCount() == 2
+    assert window.import_problems.count() == 1
+    assert "notes" in window.import_problems.tree.topLevelItem(0).text(0) or \
+        file_text.name == window.import_problems.tree.topLevelItem(0).text(0)  # fmt: skip
+    # Drag the second episode above the first (the view's drop goes through the model).
+    mime = window.model.mimeData([window.model.index(1)])
+    window.model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert db_titles(library_path, c.id) == ["b-take", "a-take"]
+    assert window.model.data(window.model.index(0)) == "b-take"
+    window.controller.undo.undo()
+    assert db_titles(library_path, c.id) == ["a-take", "b-take"]
+
+
+def select_first(window, qtbot):
+    window.episodes.select_id(window.controller.view.episodes[0].id)
+    assert window.current_episode_id() is not None
+    return window.controller.view.episodes[0]
+
+
+def test_in_and_out_from_the_playhead_with_undo_and_redo(window, qtbot, monkeypatch,
+                                                         library_path, clip_vertical):
+    c = new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    ep = select_first(window, qtbot)
+    frame = 1_000_000 / 30
+    # Put the playhead on frame 45 (1.5 s) and press I; on frame 240 (8 s) and press O.
+    window.player.seek(1_500_000)
+    window.episodes.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_I)
+    window.player.seek(math.ceil(240 * frame))
+    qtbot.keyClick(window, Qt.Key.Key_O)
+    with Library.open(library_path) as lib:
+        trim = lib.episode(ep.id).trim
+    assert (trim.start, trim.end) == (1_500_000, math.ceil(241 * frame))  # frame 240 is included
+    assert window.timeline.trim() == (trim.start, trim.end)
+    assert window.inspector.episode_page.in_point.text() == "00:00:01.500"
+    window.controller.undo.undo()
+    with Library.open(library_path) as lib:
+        assert lib.episode(ep.id).trim.start == 1_500_000
+        assert lib.episode(ep.id).trim.end == ep.trim.end
+    window.controller.undo.undo()
+    with Library.open(library_path) as lib:
+        assert lib.episode(ep.id).trim == ep.trim
+    window.controller.undo.redo()
+    window.controller.undo.redo()
+    with Library.open(library_path) as lib:
+        assert lib.episode(ep.id).trim.end == math.ceil(241 * frame)
+    assert c is not None
+
+
+def test_checks_follow_an_over_long_episode_and_the_price(window, qtbot, monkeypatch,
+                                                          clip_long, library_path):
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_long])
+    codes = {p.code for p in window.checks.problems}
+    assert "episode.too_long" in codes and "collection.price_missing" in codes
+    assert "problem" in window.checks.status.text()
+    # Trim it under 20 minutes from the inspector: the problem goes away at once.
+    ep = select_first(window, qtbot)
+    page = window.inspector.episode_page
+    page.out_point.setText("19:00")
+    page.out_point.editingFinished.emit()
+    assert "episode.too_long" not in {p.code for p in window.checks.problems}
+    # An out-of-range price is refused with the reason; a good one clears the problem.
+    window.episodes.clearSelection()
+    price = window.inspector.collection_page.price
+    price.setText("0.50")
+    price.editingFinished.emit()
+    error = window.inspector.collection_page.error
+    assert error.isVisible() and "1.00" in error.text()
+    assert "collection.price_missing" in {p.code for p in window.checks.problems}
+    price.setText("4.99")
+    price.editingFinished.emit()
+    assert not error.isVisible()
+    assert "collection.price_missing" not in {p.code for p in window.checks.problems}
+    with Library.open(library_path) as lib:
+        assert lib.collection(window.controller.collection.id).price.minor == 499
+    assert ep is not None
+
+
+def test_clicking_a_problem_selects_its_episode(window, qtbot, monkeypatch, clip_vertical,
+                                               clip_long):
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical, clip_long])
+    tree = window.checks.tree
+    row = next(i for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).code ==
+               "episode.too_long")  # fmt: skip
+    window.checks._activated(tree.topLevelItem(row))
+    assert window.current_episode_id() == window.controller.view.episodes[1].id
+
+
+def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_path,
+                                               clip_vertical):
+    from studio.ui.export_dialog import ExportDialog
+
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    dialog = ExportDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30_000)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "Copy"
+    kit = tmp_path / "kit"
+    dialog.folder.setText(str(kit))
+    dialog.normalize.setChecked(False)
+    qtbot.waitUntil(lambda: dialog.export_button.isEnabled(), timeout=30_000)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.show_button.isVisible(), timeout=60_000)
+    manifest = json.loads((kit / "manifest.json").read_text())
+    assert [e["file"] for e in manifest["episodes"]] == ["01 - vertical.mp4"]
+    assert (kit / "01 - vertical.mp4").stat().st_size == manifest["episodes"][0]["size"]
+
+
+@pytest.fixture
+def many_clips(tmp_path, make_clip):
+    return [make_clip(f"clip{i:02d}.mp4", seconds=1, width=64 + 2 * i, height=36, fps=10,
+                      audio=False) for i in range(30)]  # fmt: skip
+
+
+def test_cancelled_import_keeps_what_was_imported(window, qtbot, monkeypatch, many_clips,
+                                                  library_path):
+    c = new_collection(window, qtbot, monkeypatch)
+    seen = []
+    window.controller.importResult.connect(seen.append)
+    with qtbot.waitSignal(window.controller.importFinished, timeout=60_000):
+        drop_files(window, many_clips)
+        qtbot.waitUntil(lambda: len(seen) >= 3, timeout=30_000)
+        window.controller.import_task.cancel()
+    kept = db_titles(library_path, c.id)
+    assert 3 <= len(kept) < len(many_clips)
+    assert kept == [Path(r.path).stem for r in seen if r.ok]
+    assert window.model.rowCount() == len(kept)
+
+
+def test_closing_during_an_import_loses_nothing_committed(qtbot, library_path, many_clips):
+    ctx = AppContext.open(library_path)
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.show()
+    c = w.controller.new_collection("Closing")
+    seen = []
+    w.controller.importResult.connect(seen.append)
+    w.import_paths([str(p) for p in many_clips])
+    qtbot.waitUntil(lambda: len(seen) >= 4, timeout=30_000)
+    w.close()  # cancels the import, waits for its worker
+    ctx.close()
+    reported = [Path(r.path).stem for r in seen if r.ok]
+    with Library.open(library_path) as lib:
+        assert lib.integrity_ok()
+        stored = [e.title for e in lib.episodes(c.id)]
+    assert stored[: len(reported)] == reported and len(stored) < len(many_clips)
+    # Reopening shows the same collection with everything that was committed.
+    ctx2 = AppContext.open(library_path)
+    w2 = MainWindow(ctx2, use_multimedia=False)
+    qtbot.addWidget(w2)
+    assert w2.controller.collection.id == c.id
+    assert w2.model.rowCount() == len(stored)
+    w2.close()
+    ctx2.close()
+
+
+def test_reopening_restores_collection_selection_and_playhead(qtbot, library_path,
+                                                              clip_vertical):
+    ctx = AppContext.open(library_path)
+    lib = ctx.library
+    first = lib.create_collection("First")
+    second = lib.create_collection("Second")
+    actions.add_files(lib, second, [clip_vertical, clip_vertical])
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.controller.open_collection(second.id)
+    ep = w.controller.view.episodes[1]
+    w.episodes.select_id(ep.id)
+    w.player.seek(2_000_000)
+    qtbot.waitUntil(lambda: w.player.position_us() == 2_000_000, timeout=10_000)
+    w.close()
+    ctx.close()
+    ctx2 = AppContext.open(library_path)
+    w2 = MainWindow(ctx2, use_multimedia=False)
+    qtbot.addWidget(w2)
+    assert w2.controller.collection.id == second.id
+    assert w2.current_episode_id() == ep.id
+    qtbot.waitUntil(lambda: w2.player.position_us() == 2_000_000, timeout=10_000)
+    w2.close()
+    ctx2.close()
+    assert first.id != second.id

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from studio.domain.errors import InvalidValue
+from studio.i18n import tr
 
 # Minor-unit exponents for the currencies we name; ISO 4217 default is 2.
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "KWD": 3, "BHD": 3}
@@ -28,7 +29,8 @@ class Money:
 
     def __post_init__(self) -> None:
         if not _CODE.match(self.currency):
-            raise InvalidValue(f"'{self.currency}' is not an ISO 4217 currency code (like USD).")
+            raise InvalidValue(tr("'{code}' is not an ISO 4217 currency code (like USD).").format(
+                code=self.currency))
 
     @classmethod
     def parse(cls, text: str, currency: str | None = None) -> Money:
@@ -38,7 +40,7 @@ class Money:
         """
         raw = text.strip()
         if not raw:
-            raise InvalidValue("The price is empty; type an amount such as 9.99.")
+            raise InvalidValue(tr("The price is empty; type an amount such as 9.99."))
         found_currency = None
         for symbol, code in _SYMBOLS.items():
             if symbol in raw:
@@ -52,13 +54,15 @@ class Money:
         code = (currency or found_currency or "USD").upper()
         if currency and found_currency and currency.upper() != found_currency:
             raise InvalidValue(
-                f"The price '{text.strip()}' is in {found_currency} but the currency is {code}."
+                tr("The price '{text}' is in {found} but the currency is {code}.").format(
+                    text=text.strip(), found=found_currency, code=code)
             )
         exp = currency_exponent(code)
         if not re.fullmatch(r"-?[0-9][0-9.,]*", raw):
-            raise InvalidValue(f"'{text.strip()}' is not a price; type an amount such as 9.99.")
+            raise InvalidValue(tr("'{text}' is not a price; type an amount such as 9.99.").format(
+                text=text.strip()))
         if raw.startswith("-"):
-            raise InvalidValue(f"The price '{text.strip()}' is negative.")
+            raise InvalidValue(tr("The price '{text}' is negative.").format(text=text.strip()))
         # The last separator followed by 1..exp digits is the decimal mark;
         # any other separator groups thousands.
         whole, frac = raw, ""
@@ -67,12 +71,13 @@ class Money:
             whole, frac = raw[: m.start()], m.group(1)
         elif m and len(m.group(1)) not in (0, 3):
             raise InvalidValue(
-                f"'{text.strip()}' has too many decimals for {code} (at most {exp})."
+                tr("'{text}' has too many decimals for {code} (at most {digits}).").format(
+                    text=text.strip(), code=code, digits=exp)
             )
         if re.search(r"[.,]", whole) and not _GROUPED.fullmatch(whole):
             raise InvalidValue(
-                f"'{text.strip()}' is not a price: use at most {exp} decimals and group "
-                "thousands by three, like 1,234.50."
+                tr("'{text}' is not a price: use at most {digits} decimals and group thousands "
+                   "by three, like 1,234.50.").format(text=text.strip(), digits=exp)
             )
         whole = whole.replace(",", "").replace(".", "")
         if not whole:

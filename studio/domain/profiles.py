@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
-from functools import cache
+from functools import cache, reduce
 from importlib.resources import files
 from typing import Any
 
@@ -20,6 +20,7 @@ from studio.domain.errors import InvalidValue, LimitReached, NotFound
 from studio.domain.models import MediaInfo
 from studio.domain.money import Money
 from studio.domain.timecode import US
+from studio.i18n import decimal, tr
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # WebM is Matroska restricted to these codecs; FFmpeg calls both "matroska,webm".
@@ -105,21 +106,27 @@ class PublishProfile:
     def price_issue(self, price: Money) -> tuple[str, str] | None:
         """``(kind, message)`` with kind "currency", "too_low" or "too_high", or None."""
         if price.currency not in self.currencies:
-            accepted = " or ".join(self.currencies)
-            return ("currency", f"The price {price} is in {price.currency}, but "
-                    f"{with_article(self.name, start=False)} is priced in {accepted}.")
+            accepted = reduce(lambda a, b: tr("{first} or {second}").format(first=a, second=b),
+                              self.currencies)
+            return ("currency", tr("The price {price} is in {currency}, but {a_profile} is "
+                                   "priced in {accepted}.").format(
+                price=said_money(price), currency=price.currency,
+                a_profile=with_article(self.name, start=False), accepted=accepted))
         if price.currency != self.min_price.currency:
             return None  # no range known for this currency
         if price < self.min_price:
-            return ("too_low", f"The price {price} is below the {self.name} minimum "
-                    f"of {self.min_price}.")
+            return ("too_low", tr("The price {price} is below the {profile} minimum of "
+                                  "{minimum}.").format(price=said_money(price), profile=self.name,
+                                                       minimum=said_money(self.min_price)))
         if price > self.max_price:
-            return ("too_high", f"The price {price} is above the {self.name} maximum "
-                    f"of {self.max_price}.")
+            return ("too_high", tr("The price {price} is above the {profile} maximum of "
+                                   "{maximum}.").format(price=said_money(price), profile=self.name,
+                                                        maximum=said_money(self.max_price)))
         return None
 
     def price_hint(self) -> str:
-        return f"Choose a price from {self.min_price} to {self.max_price}."
+        return tr("Choose a price from {minimum} to {maximum}.").format(
+            minimum=said_money(self.min_price), maximum=said_money(self.max_price))
 
     def check_price(self, price: Money) -> None:
         """Raise InvalidValue when ``price`` cannot be set on a collection."""
@@ -135,13 +142,16 @@ class PublishProfile:
         if n <= self.max_episodes:
             return
         current = n - 1 if current is None else current
-        limit = f"{with_article(self.name)} holds at most {self.max_episodes} episodes"
         if current >= self.max_episodes:
-            message = f"{limit}; this collection already has {current}."
+            message = tr("{a_profile} holds at most {maximum} episodes; this collection already "
+                         "has {current}.")
         else:
-            message = (f"{limit}; this collection has {current}, so only "
-                       f"{self.max_episodes - current} more fit.")
-        raise LimitReached(message, hint="Remove an episode or start a second collection.")
+            message = tr("{a_profile} holds at most {maximum} episodes; this collection has "
+                         "{current}, so only {free} more fit.")
+        raise LimitReached(
+            message.format(a_profile=with_article(self.name), maximum=self.max_episodes,
+                           current=current, free=self.max_episodes - current),
+            hint=tr("Remove an episode or start a second collection."))
 
     # -- media predicates (shared by the rules and export planning) ------------
 
@@ -165,9 +175,17 @@ def text_length(text: str) -> int:
 
 
 def with_article(name: str, *, start: bool = True) -> str:
-    """``A TikTok Series`` (``a TikTok Series`` inside a sentence)."""
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article.capitalize() if start else article} {name}"
+    """``A TikTok Series`` (``a TikTok Series`` inside a sentence), in the current language."""
+    if name[:1].lower() in "aeiou":
+        template = tr("An {profile}") if start else tr("an {profile}")
+    else:
+        template = tr("A {profile}") if start else tr("a {profile}")
+    return template.format(profile=name)
+
+
+def said_money(price: Money) -> str:
+    """``9.99 USD`` as written in a message of the current language (``9,99 USD`` in French)."""
+    return decimal(price.format())
 
 
 # -- loading ---------------------------------------------------------------------
@@ -180,23 +198,28 @@ class _Bad(Exception):
 def _int(minimum: int = 0) -> Callable[[Any], int]:
     def convert(v: Any) -> int:
         if isinstance(v, bool) or not isinstance(v, int):
-            raise _Bad(f"must be a whole number, not {v!r}")
+            raise _Bad(tr("must be a whole number, not {value}").format(value=repr(v)))
         if v < minimum:
-            raise _Bad(f"must be at least {minimum}, not {v}")
+            raise _Bad(tr("must be at least {minimum}, not {value}").format(minimum=minimum,
+                                                                             value=v))
         return v
 
     return convert
 
 
 def _fraction(v: Any) -> Fraction:
+    def bad() -> _Bad:
+        return _Bad(tr('must be a number such as 30 or "30000/1001", not {value}').format(
+            value=repr(v)))
+
     if isinstance(v, bool) or not isinstance(v, int | float | str):
-        raise _Bad(f"must be a number such as 30 or \"30000/1001\", not {v!r}")
+        raise bad()
     try:
         value = Fraction(str(v))
     except (ValueError, ZeroDivisionError):
-        raise _Bad(f"must be a number such as 30 or \"30000/1001\", not {v!r}") from None
+        raise bad() from None
     if value <= 0:
-        raise _Bad(f"must be above 0, not {v}")
+        raise _Bad(tr("must be above 0, not {value}").format(value=v))
     return value
 
 
@@ -206,31 +229,34 @@ def _seconds(v: Any) -> int:
 
 def _money(v: Any) -> Money:
     if not isinstance(v, str):
-        raise _Bad(f"must be a price in quotes such as \"1.00 USD\", not {v!r}")
+        raise _Bad(tr('must be a price in quotes such as "1.00 USD", not {value}').format(
+            value=repr(v)))
     try:
         return Money.parse(v)
     except InvalidValue as exc:
-        raise _Bad(f"is not a price: {exc}") from None
+        raise _Bad(tr("is not a price: {problem}").format(problem=exc)) from None
 
 
 def _names(v: Any) -> frozenset[str]:
     if not isinstance(v, list) or not v or not all(isinstance(x, str) and x for x in v):
-        raise _Bad(f"must be a non-empty list of names, not {v!r}")
+        raise _Bad(tr("must be a non-empty list of names, not {value}").format(value=repr(v)))
     return frozenset(x.lower() for x in v)
 
 
 def _currencies(v: Any) -> tuple[str, ...]:
     if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
-        raise _Bad(f"must be a non-empty list of currency codes, not {v!r}")
+        raise _Bad(tr("must be a non-empty list of currency codes, not {value}").format(
+            value=repr(v)))
     if not all(re.fullmatch(r"[A-Z]{3}", x) for x in v):
-        raise _Bad(f"must hold ISO 4217 codes such as \"USD\", not {v!r}")
+        raise _Bad(tr('must hold ISO 4217 codes such as "USD", not {value}').format(
+            value=repr(v)))
     return tuple(v)
 
 
 def _size(v: Any) -> tuple[int, int]:
     if (not isinstance(v, list) or len(v) != 2
             or not all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in v)):
-        raise _Bad(f"must be [width, height] in pixels, not {v!r}")
+        raise _Bad(tr("must be [width, height] in pixels, not {value}").format(value=repr(v)))
     return (v[0], v[1])
 
 
@@ -267,13 +293,14 @@ def _inconsistency(p: PublishProfile) -> str | None:
              ("min_frame_rate", "max_frame_rate"), ("min_side", "max_side")]
     for lo, hi in pairs:
         if getattr(p, lo) > getattr(p, hi):
-            return f"{p.limit(lo).key} is above {p.limit(hi).key}."
+            return tr("{low} is above {high}.").format(low=p.limit(lo).key, high=p.limit(hi).key)
     if p.min_price.currency != p.max_price.currency:
-        return "price.min and price.max are in different currencies."
+        return tr("price.min and price.max are in different currencies.")
     if p.min_price.currency not in p.currencies:
-        return f"price.min is in {p.min_price.currency}, which is not in price.currencies."
+        return tr("price.min is in {currency}, which is not in price.currencies.").format(
+            currency=p.min_price.currency)
     if p.min_price > p.max_price:
-        return "price.min is above price.max."
+        return tr("price.min is above price.max.")
     return None
 
 
@@ -281,44 +308,47 @@ def profile_from_toml(text: str, filename: str) -> PublishProfile:
     """Build a profile from TOML text; errors name ``filename`` and the key."""
 
     def fail(message: str) -> ProfileError:
-        return ProfileError(f"The publish profile {filename} is broken: {message}")
+        return ProfileError(tr("The publish profile {file} is broken: {problem}").format(
+            file=filename, problem=message))
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise fail(f"it is not valid TOML ({exc}).") from None
+        raise fail(tr("it is not valid TOML ({error}).").format(error=exc)) from None
     for top in data:
         if top not in _TOP:
-            raise fail(f"unknown key '{top}'.")
+            raise fail(tr("unknown key '{key}'.").format(key=top))
     header: dict[str, str] = {}
     for key in ("id", "name"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise fail(f"'{key}' must be a non-empty string.")
+            raise fail(tr("'{key}' must be a non-empty string.").format(key=key))
         header[key] = value.strip()
     for table in {k.split(".")[0] for k in _SPEC}:
         section = data.get(table)
         if not isinstance(section, dict):
-            raise fail(f"the table [{table}] is missing.")
+            raise fail(tr("the table [{table}] is missing.").format(table=table))
         for sub in section:
             if f"{table}.{sub}" not in _SPEC:
-                raise fail(f"unknown key '{table}.{sub}'.")
+                raise fail(tr("unknown key '{key}'.").format(key=f"{table}.{sub}"))
     values: dict[str, Any] = {}
     limits: list[Limit] = []
     for key, (name, convert) in _SPEC.items():
         table, sub = key.split(".")
         entry = data[table].get(sub)
         if entry is None:
-            raise fail(f"'{key}' is missing.")
+            raise fail(tr("'{key}' is missing.").format(key=key))
         if not isinstance(entry, dict) or set(entry) != {"value", "source"}:
-            raise fail(f"'{key}' must be a table {{ value = ..., source = \"...\" }}.")
+            raise fail(tr('\'{key}\' must be a table {{ value = ..., source = "..." }}.').format(
+                key=key))
         source = entry["source"]
         if not isinstance(source, str) or not source.strip():
-            raise fail(f"'{key}.source' must name a document or say \"unconfirmed\".")
+            raise fail(tr('\'{key}.source\' must name a document or say "unconfirmed".').format(
+                key=key))
         try:
             values[name] = convert(entry["value"])
         except _Bad as exc:
-            raise fail(f"'{key}.value' {exc}.") from None
+            raise fail(tr("'{key}.value' {problem}.").format(key=key, problem=exc)) from None
         limits.append(Limit(name, key, values[name], source.strip()))
     profile = PublishProfile(**header, **values, limits=tuple(limits))
     problem = _inconsistency(profile)
@@ -343,14 +373,15 @@ def load_profile(name: str) -> PublishProfile:
     available = available_profiles()
     if name not in available:
         raise NotFound(
-            f"There is no publish profile named '{name}'.",
-            hint=f"Available: {', '.join(available) or 'none'}.",
+            tr("There is no publish profile named '{name}'.").format(name=name),
+            hint=tr("Available: {names}.").format(names=", ".join(available) or tr("none")),
         )
     filename = f"{name}.toml"
     text = (_profiles_dir() / filename).read_text(encoding="utf-8")
     profile = profile_from_toml(text, filename)
     if profile.id != name:
         raise ProfileError(
-            f"The publish profile {filename} is broken: its id is '{profile.id}', not '{name}'."
+            tr("The publish profile {file} is broken: its id is '{id}', not '{name}'.").format(
+                file=filename, id=profile.id, name=name)
         )
     return profile

@@ -15,6 +15,7 @@ from typing import Literal
 from studio.domain.models import CollectionView, Episode, MediaInfo
 from studio.domain.profiles import PublishProfile, text_length, with_article
 from studio.domain.timecode import US, format_duration
+from studio.i18n import decimal, ntr, tr
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -103,10 +104,15 @@ def summary(problems: Iterable[Problem]) -> str:
     problems = list(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    counts = [_plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    said_errors = ntr("{n} error", "{n} errors", errors).format(n=errors)
+    said_warnings = ntr("{n} warning", "{n} warnings", warnings).format(n=warnings)
     if not errors:
-        return "; ".join(["Ready to publish", *counts])
-    return ", ".join(counts)
+        if not warnings:
+            return tr("Ready to publish")
+        return tr("Ready to publish; {warnings}").format(warnings=said_warnings)
+    if not warnings:
+        return said_errors
+    return tr("{errors}, {warnings}").format(errors=said_errors, warnings=said_warnings)
 
 
 # -- collection -----------------------------------------------------------------
@@ -117,41 +123,47 @@ def _check_collection(view: CollectionView, profile: PublishProfile) -> list[Pro
     out: list[Problem] = []
     n = len(view.episodes)
     if n == 0:
-        out.append(_problem("collection.no_episodes", "This collection has no episodes yet.",
-                            field="episodes", fix="Import clips and add them as episodes."))
+        out.append(_problem("collection.no_episodes", tr("This collection has no episodes yet."),
+                            field="episodes", fix=tr("Import clips and add them as episodes.")))
     elif n < profile.min_episodes:
+        short = profile.min_episodes - n
         out.append(_problem(
             "collection.too_few_episodes",
-            f"{with_article(profile.name)} needs at least "
-            f"{_plural(profile.min_episodes, 'episode')}; this collection has {n}.",
-            field="episodes", fix=f"Add {_plural(profile.min_episodes - n, 'more episode')}."))
+            ntr("{a_profile} needs at least {minimum} episode; this collection has {n}.",
+                "{a_profile} needs at least {minimum} episodes; this collection has {n}.",
+                profile.min_episodes).format(
+                a_profile=with_article(profile.name), minimum=profile.min_episodes, n=n),
+            field="episodes",
+            fix=ntr("Add {n} more episode.", "Add {n} more episodes.", short).format(n=short)))
     elif n > profile.max_episodes:
         extra = n - profile.max_episodes
         out.append(_problem(
             "collection.too_many_episodes",
-            f"This collection has {n} episodes; {with_article(profile.name, start=False)} holds at "
-            f"most {profile.max_episodes}.",
+            tr("This collection has {n} episodes; {a_profile} holds at most {maximum}.").format(
+                n=n, a_profile=with_article(profile.name, start=False),
+                maximum=profile.max_episodes),
             field="episodes",
-            fix=f"Remove {_plural(extra, 'episode')} or move "
-                f"{'it' if extra == 1 else 'them'} to a second collection."))
+            fix=ntr("Remove {n} episode or move it to a second collection.",
+                    "Remove {n} episodes or move them to a second collection.",
+                    extra).format(n=extra)))
 
     if not c.title.strip():
-        out.append(_problem("collection.title_missing", "The collection has no title.",
-                            field="title", fix="Give the collection a title."))
+        out.append(_problem("collection.title_missing", tr("The collection has no title."),
+                            field="title", fix=tr("Give the collection a title.")))
     else:
-        out += _too_long("collection.title_too_long", "The collection title", c.title,
+        out += _too_long("collection.title_too_long", tr("The collection title"), c.title,
                          profile, "max_title_length", field="title")
     if not c.description.strip():
         out.append(_problem(
             "collection.description_missing",
-            "The collection has no description; buyers read it before they pay.",
-            field="description", fix="Write a few lines about what the series offers."))
+            tr("The collection has no description; buyers read it before they pay."),
+            field="description", fix=tr("Write a few lines about what the series offers.")))
     else:
-        out += _too_long("collection.description_too_long", "The description", c.description,
-                         profile, "max_description_length", field="description")
+        out += _too_long("collection.description_too_long", tr("The description"),
+                         c.description, profile, "max_description_length", field="description")
 
     if c.price is None:
-        out.append(_problem("collection.price_missing", "The collection has no price.",
+        out.append(_problem("collection.price_missing", tr("The collection has no price."),
                             field="price", fix=profile.price_hint()))
     else:
         issue = profile.price_issue(c.price)
@@ -163,16 +175,16 @@ def _check_collection(view: CollectionView, profile: PublishProfile) -> list[Pro
 
     cover = c.cover
     if cover is None or (cover.media_fingerprint is None and not cover.image_path):
-        out.append(_problem("collection.cover_missing", "The collection has no cover picture.",
-                            field="cover",
-                            fix="Pick a frame of an episode or an image file as the cover."))
+        out.append(_problem(
+            "collection.cover_missing", tr("The collection has no cover picture."),
+            field="cover", fix=tr("Pick a frame of an episode or an image file as the cover.")))
     elif cover.media_fingerprint is not None and not cover.image_path:
         record = view.media.get(cover.media_fingerprint)
         if record is None or record.missing:
             out.append(_problem(
                 "collection.cover_media_missing",
-                "The cover is a frame of a video file that cannot be found.",
-                field="cover", fix="Reconnect the file or pick another cover."))
+                tr("The cover is a frame of a video file that cannot be found."),
+                field="cover", fix=tr("Reconnect the file or pick another cover.")))
     return out
 
 
@@ -183,34 +195,39 @@ def _check_episode(ep: Episode, view: CollectionView, profile: PublishProfile) -
     label = _label(ep)
     out = _check_timing(ep, label, profile)
     if not ep.title.strip():
-        out.append(_problem("episode.title_missing", f"Episode {ep.position} has no title.",
+        out.append(_problem("episode.title_missing",
+                            tr("Episode {n} has no title.").format(n=ep.position),
                             episode=ep, field="title",
-                            fix="Give it a title; buyers see it in the episode list."))
+                            fix=tr("Give it a title; buyers see it in the episode list.")))
     else:
-        out += _too_long("episode.title_too_long", f"The title of episode {ep.position}",
+        out += _too_long("episode.title_too_long",
+                         tr("The title of episode {n}").format(n=ep.position),
                          ep.title, profile, "max_episode_title_length", episode=ep, field="title")
 
     record = view.media.get(ep.media_fingerprint)
     if record is None:
-        out.append(_problem("episode.media_unknown",
-                            f"{label} refers to a video file the library does not know.",
-                            episode=ep, field="media",
-                            fix="Import the clip again or remove the episode."))
+        out.append(_problem(
+            "episode.media_unknown",
+            tr("{episode} refers to a video file the library does not know.").format(
+                episode=label),
+            episode=ep, field="media", fix=tr("Import the clip again or remove the episode.")))
         return out
     if record.missing:
-        out.append(_problem("episode.media_missing",
-                            f"The video file of {_label(ep, start=False)} cannot be found "
-                            f"at {record.path}.",
-                            episode=ep, field="media",
-                            fix="Reconnect the file (it may be on a drive that is not "
-                                "plugged in) or remove the episode."))
+        out.append(_problem(
+            "episode.media_missing",
+            tr("The video file of {episode} cannot be found at {path}.").format(
+                episode=_label(ep, start=False), path=record.path),
+            episode=ep, field="media",
+            fix=tr("Reconnect the file (it may be on a drive that is not plugged in) or "
+                   "remove the episode.")))
     info = record.info
     if ep.trim.end > info.duration:
         out.append(_problem(
             "episode.trim_beyond_media",
-            f"{label} ends at {format_duration(ep.trim.end)}, after the end of its clip "
-            f"({format_duration(info.duration)}).",
-            episode=ep, field="trim", fix="Move the out point back inside the clip."))
+            tr("{episode} ends at {end}, after the end of its clip ({duration}).").format(
+                episode=label, end=format_duration(ep.trim.end),
+                duration=format_duration(info.duration)),
+            episode=ep, field="trim", fix=tr("Move the out point back inside the clip.")))
     out += _check_media(ep, label, info, profile)
     return out
 
@@ -220,90 +237,109 @@ def _check_timing(ep: Episode, label: str, profile: PublishProfile) -> list[Prob
     if d > profile.max_duration:
         return [_problem(
             "episode.too_long",
-            f"{label} lasts {_shown(d, profile.max_duration)} after trimming; "
-            f"the limit is {format_duration(profile.max_duration)}.",
+            tr("{episode} lasts {duration} after trimming; the limit is {limit}.").format(
+                episode=label, duration=_shown(d, profile.max_duration),
+                limit=format_duration(profile.max_duration)),
             episode=ep, field="trim",
-            fix=f"Trim {_ceil_duration(d - profile.max_duration)} or split it.")]
+            fix=tr("Trim {duration} or split it.").format(
+                duration=_ceil_duration(d - profile.max_duration)))]
     if d < profile.min_duration:
         return [_problem(
             "episode.too_short",
-            f"{label} lasts {_shown(d, profile.min_duration)} after trimming; "
-            f"the minimum is {format_duration(profile.min_duration)}.",
+            tr("{episode} lasts {duration} after trimming; the minimum is {minimum}.").format(
+                episode=label, duration=_shown(d, profile.min_duration),
+                minimum=format_duration(profile.min_duration)),
             episode=ep, field="trim",
-            fix=f"Keep {_ceil_duration(profile.min_duration - d)} more of the clip, "
-                "or choose a longer one.")]
+            fix=tr("Keep {duration} more of the clip, or choose a longer one.").format(
+                duration=_ceil_duration(profile.min_duration - d)))]
     return []
 
 
 def _check_media(ep: Episode, label: str, info: MediaInfo,
                  profile: PublishProfile) -> list[Problem]:
     out: list[Problem] = []
+    name = profile.name
 
     def add(code: str, message: str, fix: str) -> None:
         out.append(_problem(code, message, episode=ep, field="media", fix=fix))
 
     if not info.has_video:
-        add("episode.no_video", f"{label} has no picture: its file holds only sound.",
-            "Replace it with a video clip.")
+        add("episode.no_video",
+            tr("{episode} has no picture: its file holds only sound.").format(episode=label),
+            tr("Replace it with a video clip."))
     if not info.has_audio:
-        add("episode.no_audio", f"{label} has no sound.",
-            "It will be published silent; add a sound track if that is not intended.")
+        add("episode.no_audio", tr("{episode} has no sound.").format(episode=label),
+            tr("It will be published silent; add a sound track if that is not intended."))
     if not profile.container_accepted(info):
         add("episode.container_not_accepted",
-            f"{label} is stored as {_container_name(info)}, which {profile.name} does not "
-            "accept.",
-            "Export will repackage it as MP4, which is quick and keeps the quality.")
+            tr("{episode} is stored as {container}, which {profile} does not accept.").format(
+                episode=label, container=_container_name(info), profile=name),
+            tr("Export will repackage it as MP4, which is quick and keeps the quality."))
     estimate = info.size * ep.duration // info.duration if info.duration > 0 else info.size
     if estimate > profile.max_file_size:
         add("episode.file_too_large",
-            f"{label} will be about {_gb(estimate)} after trimming; {profile.name} accepts files "
-            f"up to {_gb(profile.max_file_size)}.",
-            "Export will re-encode it at a lower bitrate, which takes a while.")
+            tr("{episode} will be about {size} after trimming; {profile} accepts files up to "
+               "{limit}.").format(episode=label, size=_gb(estimate), profile=name,
+                                  limit=_gb(profile.max_file_size)),
+            tr("Export will re-encode it at a lower bitrate, which takes a while."))
     if not info.has_video:
         return out
 
     if not profile.video_codec_accepted(info):
         codec = _CODECS.get(info.video_codec or "", (info.video_codec or "").upper())
         add("episode.codec_not_accepted",
-            f"{label} uses the {codec} video codec, which {profile.name} does not accept.",
-            "Export will re-encode it to H.264, which takes a while.")
+            tr("{episode} uses the {codec} video codec, which {profile} does not accept.").format(
+                episode=label, codec=codec, profile=name),
+            tr("Export will re-encode it to H.264, which takes a while."))
     rate = info.frame_rate
     if rate is not None and not profile.frame_rate_accepted(rate):
-        fix = (f"Export will re-encode it at {_fps(profile.max_frame_rate)} frames per second."
+        fix = (tr("Export will re-encode it at {rate} frames per second.").format(
+                   rate=_fps(profile.max_frame_rate))
                if rate > profile.max_frame_rate else
-               "Export will re-encode it at a higher frame rate by repeating frames.")
+               tr("Export will re-encode it at a higher frame rate by repeating frames."))
         add("episode.frame_rate_out_of_range",
-            f"{label} runs at {_fps(rate)} frames per second; {profile.name} accepts "
-            f"{_fps(profile.min_frame_rate)} to {_fps(profile.max_frame_rate)}.", fix)
+            tr("{episode} runs at {rate} frames per second; {profile} accepts {minimum} to "
+               "{maximum}.").format(episode=label, rate=_fps(rate), profile=name,
+                                    minimum=_fps(profile.min_frame_rate),
+                                    maximum=_fps(profile.max_frame_rate)),
+            fix)
     if info.variable_frame_rate:
-        add("episode.variable_frame_rate", f"{label} has a variable frame rate.",
-            "Export will re-encode it at a constant frame rate so that sound and picture "
-            "stay in sync.")
+        add("episode.variable_frame_rate",
+            tr("{episode} has a variable frame rate.").format(episode=label),
+            tr("Export will re-encode it at a constant frame rate so that sound and picture "
+               "stay in sync."))
     size = info.display_size
     if size is not None:
         w, h = size
         if min(w, h) < profile.min_side:
             add("episode.resolution_too_small",
-                f"{label} is only {w}x{h}; {profile.name} needs at least {profile.min_side} px "
-                "on each side.",
-                "Export will upscale it, which looks soft; use a sharper source if you have one.")
+                tr("{episode} is only {width}x{height}; {profile} needs at least {minimum} px "
+                   "on each side.").format(episode=label, width=w, height=h, profile=name,
+                                           minimum=profile.min_side),
+                tr("Export will upscale it, which looks soft; use a sharper source if you "
+                   "have one."))
         if max(w, h) > profile.max_side:
             add("episode.resolution_too_large",
-                f"{label} is {w}x{h}; {profile.name} accepts at most {profile.max_side} px "
-                "on each side.",
-                "Export will scale it down.")
+                tr("{episode} is {width}x{height}; {profile} accepts at most {maximum} px "
+                   "on each side.").format(episode=label, width=w, height=h, profile=name,
+                                           maximum=profile.max_side),
+                tr("Export will scale it down."))
         if w >= h:
             rw, rh = profile.recommended_size
-            shape = "square" if w == h else "landscape"
+            message = (
+                tr("{episode} is square ({width}x{height}); {profile} is watched upright, "
+                   "{recommended} is recommended.") if w == h else
+                tr("{episode} is landscape ({width}x{height}); {profile} is watched upright, "
+                   "{recommended} is recommended."))
             add("episode.not_vertical",
-                f"{label} is {shape} ({w}x{h}); {profile.name} is watched upright, "
-                f"{rw}x{rh} is recommended.",
-                "Reframe it to 9:16 when exporting, or it will show with black bars.")
+                message.format(episode=label, width=w, height=h, profile=name,
+                               recommended=f"{rw}x{rh}"),
+                tr("Reframe it to 9:16 when exporting, or it will show with black bars."))
     if info.rotation % 360:
         add("episode.rotated",
-            f"{label} is stored turned by {info.rotation % 360}° and relies on a rotation "
-            "flag that players may ignore.",
-            "Export will re-encode it upright, which takes a while.")
+            tr("{episode} is stored turned by {degrees}° and relies on a rotation flag that "
+               "players may ignore.").format(episode=label, degrees=info.rotation % 360),
+            tr("Export will re-encode it upright, which takes a while."))
     return out
 
 
@@ -312,24 +348,32 @@ def _check_media(ep: Episode, label: str, info: MediaInfo,
 
 def _too_long(code: str, what: str, text: str, profile: PublishProfile, limit: str, *,
               episode: Episode | None = None, field: str) -> list[Problem]:
+    """``what`` is the subject of the sentence, already translated ("The description")."""
     length, lim = text_length(text), profile.limit(limit)
     if length <= lim.value:
         return []
-    emoji = " (emoji count as 2)" if length != len(text) else ""
-    bound = (f"the limit is {lim.value}" if lim.confirmed
-             else f"Series Studio assumes a limit of {lim.value}, as {profile.name} "
-                  "does not publish one")
-    return [_problem(code, f"{what} is {length} characters long{emoji}; {bound}.",
+    bound = (tr("the limit is {limit}").format(limit=lim.value) if lim.confirmed
+             else tr("Series Studio assumes a limit of {limit}, as {profile} does not publish "
+                     "one").format(limit=lim.value, profile=profile.name))
+    message = (tr("{what} is {length} characters long; {bound}.") if length == len(text) else
+               tr("{what} is {length} characters long (emoji count as 2); {bound}."))
+    over = length - lim.value
+    return [_problem(code, message.format(what=what, length=length, bound=bound),
                      episode=episode, field=field,
-                     fix=f"Shorten it by {_plural(length - lim.value, 'character')}.")]
+                     fix=ntr("Shorten it by {n} character.", "Shorten it by {n} characters.",
+                             over).format(n=over))]
 
 
 def _label(ep: Episode, start: bool = True) -> str:
-    word = "Episode" if start else "episode"
+    """``Episode 3 'Title'`` (``episode 3 'Title'`` inside a sentence), or without a title."""
     title = ep.title.strip()
     if len(title) > 40:
         title = title[:39].rstrip() + "…"
-    return f"{word} {ep.position} '{title}'" if title else f"{word} {ep.position}"
+    if title:
+        template = tr("Episode {n} '{title}'") if start else tr("episode {n} '{title}'")
+    else:
+        template = tr("Episode {n}") if start else tr("episode {n}")
+    return template.format(n=ep.position, title=title)
 
 
 def _shown(us: int, limit: int) -> str:
@@ -346,18 +390,13 @@ def _ceil_duration(us: int) -> str:
 
 
 def _fps(rate: Fraction) -> str:
-    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
+    return decimal(f"{float(rate):.3f}".rstrip("0").rstrip("."))
 
 
 def _gb(size: int) -> str:
-    return f"{size / 1e9:.1f} GB"
+    return tr("{size} GB").format(size=decimal(f"{size / 1e9:.1f}"))
 
 
 def _container_name(info: MediaInfo) -> str:
     first = info.container.split(",")[0]
     return _CONTAINERS.get(first, first.upper())
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-

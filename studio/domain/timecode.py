@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from studio.domain.errors import InvalidValue
+from studio.i18n import decimal, tr
 
 US = 1_000_000
 
@@ -29,9 +30,9 @@ def parse_timecode(text: str, frame_rate: Fraction | None = None) -> int:
     """Return microseconds for a timecode typed by the creator."""
     raw = text.strip().lower().replace(",", ".")
     if not raw:
-        raise InvalidValue("The time is empty; type a time such as 1:02 or 62.5s.")
+        raise InvalidValue(tr("The time is empty; type a time such as 1:02 or 62.5s."))
     if raw.startswith("-"):
-        raise InvalidValue(f"The time '{text.strip()}' is negative.")
+        raise InvalidValue(tr("The time '{text}' is negative.").format(text=text.strip()))
     if re.fullmatch(r"\d+(\.\d+)?", raw):
         return _seconds_to_us(raw)
     m = _MS.match(raw)
@@ -46,29 +47,35 @@ def parse_timecode(text: str, frame_rate: Fraction | None = None) -> int:
         if len(parts) == 4:
             if frame_rate is None:
                 raise InvalidValue(
-                    f"'{text.strip()}' counts frames; it needs the clip's frame rate."
+                    tr("'{text}' counts frames; it needs the clip's frame rate.").format(
+                        text=text.strip())
                 )
             hh, mm, ss, ff = parts
             if any("." in p for p in parts):
-                raise InvalidValue(f"'{text.strip()}' mixes frames and decimals.")
+                raise InvalidValue(tr("'{text}' mixes frames and decimals.").format(
+                    text=text.strip()))
             if int(ff) >= _frames_per_second(frame_rate):
                 raise InvalidValue(
-                    f"'{text.strip()}' has frame {ff}, but a second has only "
-                    f"{_frames_per_second(frame_rate)} frames at {float(frame_rate):g} fps."
+                    tr("'{text}' has frame {frame}, but a second has only {frames} frames at "
+                       "{rate} fps.").format(text=text.strip(), frame=ff,
+                                             frames=_frames_per_second(frame_rate),
+                                             rate=decimal(f"{float(frame_rate):g}"))
                 )
             _check_sexagesimal(text, [mm, ss])
             seconds = int(hh) * 3600 + int(mm) * 60 + int(ss)
             # Round up: the first microsecond that shows this frame, never the one before.
             return math.ceil((seconds + Fraction(int(ff)) / Fraction(frame_rate)) * US)
         if any("." in p for p in parts[:-1]):
-            raise InvalidValue(f"'{text.strip()}' is not a time; only seconds take decimals.")
+            raise InvalidValue(tr("'{text}' is not a time; only seconds take decimals.").format(
+                text=text.strip()))
         _check_sexagesimal(text, parts[1:])
         total = Fraction(0)
         for p in parts:
             total = total * 60 + Fraction(p)
         return int(total * US + Fraction(1, 2))
     raise InvalidValue(
-        f"'{text.strip()}' is not a time; type it like 1:02, 00:01:02.500 or 62.5s."
+        tr("'{text}' is not a time; type it like 1:02, 00:01:02.500 or 62.5s.").format(
+            text=text.strip())
     )
 
 
@@ -79,7 +86,8 @@ def _frames_per_second(rate: Fraction) -> int:
 def _check_sexagesimal(text: str, parts: list[str]) -> None:
     for p in parts:
         if Fraction(p) >= 60:
-            raise InvalidValue(f"'{text.strip()}' is not a time: {p} is not below 60.")
+            raise InvalidValue(tr("'{text}' is not a time: {part} is not below 60.").format(
+                text=text.strip(), part=p))
 
 
 def format_duration(us: int) -> str:
@@ -113,11 +121,12 @@ class TimeRange:
 
     def __post_init__(self) -> None:
         if self.start < 0:
-            raise InvalidValue(f"The in point {format_timecode(self.start)} is negative.")
+            raise InvalidValue(tr("The in point {start} is negative.").format(
+                start=format_timecode(self.start)))
         if self.end <= self.start:
             raise InvalidValue(
-                f"The in point {format_timecode(self.start)} is not before "
-                f"the out point {format_timecode(self.end)}."
+                tr("The in point {start} is not before the out point {end}.").format(
+                    start=format_timecode(self.start), end=format_timecode(self.end))
             )
 
     @property

@@ -26,6 +26,7 @@ import numpy as np
 
 from studio.domain.errors import UserError
 from studio.editor.reframe import detect_faces
+from studio.i18n import tr
 from studio.tasks import CancelToken
 
 __all__ = [
@@ -58,7 +59,7 @@ def export_cover(
     picture = fill_picture(bgr, w, h)
     ok, data = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     if not ok:
-        raise UserError("The cover could not be encoded as JPEG.")
+        raise UserError(tr("The cover could not be encoded as JPEG."))
     dest = Path(dest_path)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -76,8 +77,8 @@ def export_cover(
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise UserError(f"The cover could not be saved as '{dest}': {exc.strerror or exc}.",
-                        hint="Choose another folder.") from None
+        raise UserError(tr("The cover could not be saved as '{path}': {error}.").format(
+            path=dest, error=exc.strerror or exc), hint=tr("Choose another folder.")) from None
     return dest
 
 
@@ -92,18 +93,20 @@ def _rgb_to_bgr(rgb: np.ndarray) -> np.ndarray:
 def _read_image(path: Path) -> np.ndarray:
     """BGR pixels of an image file (read as bytes: cv2.imread fails on non-ASCII paths)."""
     if path.is_dir():
-        raise UserError(f"'{path}' is a folder, not an image.", hint="Choose a picture file.")
+        raise UserError(tr("'{path}' is a folder, not an image.").format(path=path),
+                        hint=tr("Choose a picture file."))
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except FileNotFoundError:
-        raise UserError(f"The cover image '{path}' does not exist.") from None
+        raise UserError(tr("The cover image '{path}' does not exist.").format(path=path)) \
+            from None
     except OSError as exc:
-        raise UserError(f"The cover image '{path}' cannot be read: "
-                        f"{exc.strerror or exc}.") from None
+        raise UserError(tr("The cover image '{path}' cannot be read: {error}.").format(
+            path=path, error=exc.strerror or exc)) from None
     image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if image is None or image.size == 0:
-        raise UserError(f"'{path}' is not an image that can be used as a cover.",
-                        hint="Use a JPEG, PNG or WebP picture.")
+        raise UserError(tr("'{path}' is not an image that can be used as a cover.").format(
+            path=path), hint=tr("Use a JPEG, PNG or WebP picture."))
     return image
 
 

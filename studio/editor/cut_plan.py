@@ -18,14 +18,16 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+from functools import reduce
 from typing import Literal
 
 from studio.domain.models import MediaInfo
 from studio.domain.profiles import PublishProfile
 from studio.domain.timecode import format_duration
+from studio.i18n import N_, decimal, tr
 
 # Speeds measured on a 2-core machine (see research/editing.md); used for estimates only.
-COPY_BYTES_PER_S = 250e6
+COPY_BYTES_PER_S = 380e6  # measured: 10 min of 1080p copied in 0.42 s from the page cache
 ENCODE_SPEED_1080P30 = 1.8  # x realtime, libx264 veryfast
 AUDIO_ENCODE_SPEED = 80.0  # x realtime, AAC with loudness filter
 LOUDNESS_MEASURE_SPEED = 450.0  # x realtime, ebur128 pass
@@ -33,6 +35,8 @@ PROCESS_OVERHEAD_S = 0.15
 STANDARD_RATES = (Fraction(24), Fraction(25), Fraction(30), Fraction(50), Fraction(60))
 
 ReframeMode = Literal["none", "pad_blur", "center_crop", "follow_faces"]
+_REFRAME_NAMES = {"pad_blur": N_("pad blur"), "center_crop": N_("center crop"),
+                  "follow_faces": N_("follow faces")}
 
 
 class Strategy(StrEnum):
@@ -90,6 +94,7 @@ class Segment:
     start: int
     end: int
     frames: int
+    start_on_keyframe: bool = False  # an encode that starts on a keyframe (a smart cut's tail)
 
 
 @dataclass(frozen=True)
@@ -122,14 +127,25 @@ class CutPlan:
         return sum(s.end - s.start for s in self.segments if s.mode == "encode")
 
     def summary(self) -> str:
-        return f"{self.strategy.value}: {self.reason} (about {_say_seconds(self.estimate_s)})"
+        return tr("{strategy}: {reason} (about {time})").format(
+            strategy=strategy_name(self.strategy), reason=self.reason,
+            time=_say_seconds(self.estimate_s))
+
+
+def strategy_name(strategy: Strategy) -> str:
+    """``copy``, ``smart`` or ``reencode``, in the current language."""
+    if strategy is Strategy.COPY:
+        return tr("copy", context="render strategy")
+    if strategy is Strategy.SMART:
+        return tr("smart", context="render strategy")
+    return tr("reencode", context="render strategy")
 
 
 def _say_seconds(s: float) -> str:
     if s < 60:
         return f"{max(1, math.ceil(s))} s"
     return f"{format_duration(int(s * 1_000_000))} min" if s < 3600 else \
-        f"{s / 3600:.1f} h"  # fmt: skip
+        f"{decimal(f'{s / 3600:.1f}')} h"  # fmt: skip
 
 
 def _even(n: float) -> int:
@@ -164,26 +180,32 @@ def output_format(
 def reencode_reasons(
     info: MediaInfo, profile: PublishProfile, settings: RenderSettings, out: OutputFormat
 ) -> list[str]:
-    """Why the video cannot be stream-copied; empty when it can."""
+    """Why the video cannot be stream-copied; empty when it can (current language)."""
     reasons = []
     if settings.reencode:
-        reasons.append("re-encoding everything was asked for")
+        reasons.append(tr("re-encoding everything was asked for"))
     if info.video_codec != "h264":
-        reasons.append(f"the video is {(info.video_codec or 'unknown').upper()}, not H.264")
+        reasons.append(tr("the video is {codec}, not H.264").format(
+            codec=(info.video_codec or tr("unknown")).upper()))
     elif info.pixel_format not in ("yuv420p", "yuvj420p"):
-        reasons.append(f"the pixel format {info.pixel_format} is not 4:2:0")
+        reasons.append(tr("the pixel format {format} is not 4:2:0").format(
+            format=info.pixel_format))
     if info.variable_frame_rate:
-        reasons.append("it has a variable frame rate")
+        reasons.append(tr("it has a variable frame rate"))
     if info.rotation:
-        reasons.append(f"it is stored rotated by {info.rotation}°")
+        reasons.append(tr("it is stored rotated by {degrees}°").format(degrees=info.rotation))
     if info.sample_aspect_ratio != 1:
-        reasons.append("its pixels are not square")
+        reasons.append(tr("its pixels are not square"))
     if info.frame_rate is None or out.frame_rate != info.frame_rate:
-        reasons.append(f"its frame rate becomes {float(out.frame_rate):g} fps")
+        reasons.append(tr("its frame rate becomes {rate} fps").format(
+            rate=decimal(f"{float(out.frame_rate):g}")))
     if out.reframe != "none":
-        reasons.append(f"it is reframed to 9:16 ({out.reframe.replace('_', ' ')})")
+        mode = _REFRAME_NAMES.get(out.reframe)
+        reasons.append(tr("it is reframed to 9:16 ({mode})").format(
+            mode=tr(mode) if mode else out.reframe))
     elif (out.width, out.height) != (info.width, info.height) and not info.rotation:
-        reasons.append(f"it is resized to {out.width}x{out.height}")
+        reasons.append(tr("it is resized to {width}x{height}").format(
+            width=out.width, height=out.height))
     return reasons
 
 
@@ -201,25 +223,32 @@ def plan_cut(
     if reasons:
         frames = max(1, round(Fraction(end - start, 1_000_000) * out.frame_rate))
         seg = (Segment("encode", start, end, frames),)
-        reason = "; ".join(reasons)
+        reason = reduce(lambda a, b: tr("{reasons}; {reason}").format(reasons=a, reason=b),
+                        reasons)
         return CutPlan(Strategy.REENCODE, reason[0].upper() + reason[1:], start, end, frames,
                        seg, audio, out, _estimate(info, seg, out, audio, settings))  # fmt: skip
 
     segments = _smart_segments(cuts)
     frames = sum(s.frames for s in segments)
     if all(s.mode == "copy" for s in segments):
-        strategy, reason = Strategy.COPY, "The in point is on a keyframe and the streams suit "\
-            "the platform: copied without re-encoding"  # fmt: skip
+        strategy, reason = Strategy.COPY, tr("The in point is on a keyframe and the streams "
+                                             "suit the platform: copied without re-encoding")
     else:
         head = next((s for s in segments if s.mode == "encode"), None)
         encoded = sum(s.frames for s in segments if s.mode == "encode")
-        where = "the in point" if head is not None and head.start == start else "the out point"
+        at_in = head is not None and head.start == start
         if len(segments) == 1:
-            reason = "The whole range lies inside one keyframe interval: re-encoded"
+            reason = tr("The whole range lies inside one keyframe interval: re-encoded")
         else:
             both = sum(1 for s in segments if s.mode == "encode") == 2
-            reason = (f"The cut falls between keyframes: {encoded} frames re-encoded at "
-                      f"{'both ends' if both else where}, the rest copied")  # fmt: skip
+            template = (
+                tr("The cut falls between keyframes: {frames} frames re-encoded at both ends, "
+                   "the rest copied") if both else
+                tr("The cut falls between keyframes: {frames} frames re-encoded at the in "
+                   "point, the rest copied") if at_in else
+                tr("The cut falls between keyframes: {frames} frames re-encoded at the out "
+                   "point, the rest copied"))  # fmt: skip
+            reason = template.format(frames=encoded)
         strategy = Strategy.SMART
     return CutPlan(strategy, reason, start, end, frames, tuple(segments), audio, out,
                    _estimate(info, tuple(segments), out, audio, settings))  # fmt: skip
@@ -248,7 +277,8 @@ def _smart_segments(c: CutPoints) -> list[Segment]:
     if k_in < k_out:
         segments.append(Segment("copy", k_in, k_out, c.frames(k_in, k_out)))
     if k_out < end:
-        segments.append(Segment("encode", k_out, end, c.frames(k_out, end)))
+        segments.append(Segment("encode", k_out, end, c.frames(k_out, end),
+                                start_on_keyframe=k_out > start))
     return _merge(segments)
 
 
@@ -257,7 +287,8 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     for s in segments:
         if merged and merged[-1].mode == s.mode == "encode":
             last = merged.pop()
-            s = Segment("encode", last.start, s.end, last.frames + s.frames)
+            s = Segment("encode", last.start, s.end, last.frames + s.frames,
+                        start_on_keyframe=last.start_on_keyframe)
         merged.append(s)
     return merged
 
@@ -274,7 +305,8 @@ def _estimate(
     encoded_us = total_us - copied_us
     bytes_per_us = info.size / max(1, info.duration)
     seconds = PROCESS_OVERHEAD_S * (len(segments) + 1)
-    seconds += copied_us * bytes_per_us * 2 / COPY_BYTES_PER_S  # copy, then the final mux
+    passes = 1 if len(segments) == 1 else 2  # a smart cut copies, then joins
+    seconds += copied_us * bytes_per_us * passes / COPY_BYTES_PER_S
     pixel_rate = out.width * out.height * float(out.frame_rate)
     speed = ENCODE_SPEED_1080P30 * (1920 * 1080 * 30) / max(1.0, pixel_rate)
     seconds += encoded_us / 1e6 / speed

@@ -17,6 +17,7 @@ import ffmpeg
 
 from studio.domain.errors import UserError
 from studio.editor.ffmpeg_run import compile_args, run_ffmpeg
+from studio.i18n import tr
 from studio.tasks import CancelToken
 
 SILENCE_LUFS = -60.0
@@ -47,7 +48,7 @@ def parse_ebur128_summary(lines: list[str]) -> Loudness:
     try:
         start = max(i for i, line in enumerate(lines) if "Summary:" in line)
     except ValueError:
-        raise UserError("The loudness measurement produced no summary.") from None
+        raise UserError(tr("The loudness measurement produced no summary.")) from None
     found: dict[str, float] = {}
     for line in lines[start:]:
         for key, rx in _FIELDS.items():
@@ -56,7 +57,8 @@ def parse_ebur128_summary(lines: list[str]) -> Loudness:
                 found[key] = float(m.group(1))
     missing = {"I", "Threshold", "LRA", "Peak"} - set(found)
     if missing:
-        raise UserError(f"The loudness summary lacks {', '.join(sorted(missing))}.")
+        raise UserError(tr("The loudness summary lacks {fields}.").format(
+            fields=", ".join(sorted(missing))))
     return Loudness(found["I"], found["Peak"], found["LRA"], found["Threshold"])
 
 
@@ -77,8 +79,8 @@ def measure(
         .output("-", f="null")
         .global_args("-loglevel", "info")
     )  # fmt: skip
-    lines = run_ffmpeg(compile_args(graph), what=f"Measuring the loudness of {Path(path).name}",
-                       cancel=cancel)  # fmt: skip
+    lines = run_ffmpeg(compile_args(graph), cancel=cancel,
+                       what=tr("Measuring the loudness of {name}").format(name=Path(path).name))
     return parse_ebur128_summary(lines)
 
 

@@ -29,6 +29,7 @@ import av.error
 
 from studio.domain.errors import UserError
 from studio.domain.models import MediaInfo
+from studio.i18n import N_, decimal, tr
 
 __all__ = ["ProbeError", "ProbeErrorKind", "probe"]
 
@@ -37,7 +38,7 @@ ProbeErrorKind = Literal[
     "unsupported_codec",
 ]
 
-_AGAIN = "Export, download or copy it again."
+_AGAIN = N_("Export, download or copy it again.")
 # Bump when probing learns something new: the library re-probes media whose
 # stored facts come from an older version (see studio.actions.refresh_media_status).
 PROBE_VERSION = 2
@@ -49,8 +50,8 @@ _ISO_TOP = {
     b"sidx", b"moof", b"mfra", b"meta", b"pdin", b"prft", b"emsg", b"ssix", b"junk",
 }
 _MAGIC = {  # what a file starting with these bytes is, said before FFmpeg sees it
-    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive",
-    b"\x89PNG\r\n\x1a\n": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": N_("a PDF document"), b"PK\x03\x04": N_("a ZIP archive"),
+    b"\x89PNG\r\n\x1a\n": N_("a PNG image"), b"\xff\xd8\xff": N_("a JPEG image"),
 }
 
 
@@ -91,16 +92,18 @@ def probe(path: str | Path) -> MediaInfo:
     except av.error.InvalidDataError as exc:
         if iso is not None:
             raise ProbeError(
-                "damaged", f"'{name}' looks like an MP4/MOV file but its structure is damaged, "
-                "so it cannot be read.", path=str(p), hint=_AGAIN,
+                "damaged", tr("'{name}' looks like an MP4/MOV file but its structure is damaged, "
+                              "so it cannot be read.").format(name=name),
+                path=str(p), hint=tr(_AGAIN),
             ) from exc
         raise ProbeError(
-            "not_media", f"'{name}' is not a video file: its contents are not a format "
-            "Series Studio (FFmpeg) recognises.", path=str(p),
+            "not_media", tr("'{name}' is not a video file: its contents are not a format "
+                            "Series Studio (FFmpeg) recognises.").format(name=name), path=str(p),
         ) from exc
     except av.error.FFmpegError as exc:
         raise ProbeError(
-            "damaged", f"'{name}' could not be opened as a video ({exc.strerror}).", path=str(p)
+            "damaged", tr("'{name}' could not be opened as a video ({error}).").format(
+                name=name, error=exc.strerror), path=str(p)
         ) from exc
     with container:
         return _describe(container, p, name, st, iso)
@@ -112,17 +115,19 @@ def _stat(p: Path, name: str) -> os.stat_result:
     except (FileNotFoundError, NotADirectoryError) as exc:
         where = p.parent if str(p.parent) not in ("", ".") else Path.cwd()
         raise ProbeError(
-            "missing", f"'{name}' does not exist (looked in {where}).", path=str(p),
-            hint="It may have been moved, renamed or deleted.",
+            "missing", tr("'{name}' does not exist (looked in {folder}).").format(
+                name=name, folder=where), path=str(p),
+            hint=tr("It may have been moved, renamed or deleted."),
         ) from exc
     except OSError as exc:
         raise _unreadable(p, name, exc) from exc
     if stat.S_ISDIR(st.st_mode):
-        raise ProbeError("unreadable", f"'{name}' is a folder, not a video file.", path=str(p))
+        raise ProbeError("unreadable", tr("'{name}' is a folder, not a video file.").format(
+            name=name), path=str(p))
     if st.st_size == 0:
         raise ProbeError(
-            "empty", f"'{name}' is empty (0 bytes).", path=str(p),
-            hint="A download or copy probably failed; get the file again.",
+            "empty", tr("'{name}' is empty (0 bytes).").format(name=name), path=str(p),
+            hint=tr("A download or copy probably failed; get the file again."),
         )
     return st
 
@@ -130,8 +135,9 @@ def _stat(p: Path, name: str) -> os.stat_result:
 def _unreadable(p: Path, name: str, exc: OSError) -> ProbeError:
     why, hint = exc.strerror or str(exc), None
     if isinstance(exc, PermissionError):
-        why, hint = "permission denied", "Check that your user account may read it."
-    return ProbeError("unreadable", f"'{name}' cannot be read: {why}.", path=str(p), hint=hint)
+        why, hint = tr("permission denied"), tr("Check that your user account may read it.")
+    return ProbeError("unreadable", tr("'{name}' cannot be read: {reason}.").format(
+        name=name, reason=why), path=str(p), hint=hint)
 
 
 def _check_bytes(p: Path, name: str, size: int) -> _IsoFacts | None:
@@ -145,28 +151,32 @@ def _check_bytes(p: Path, name: str, size: int) -> _IsoFacts | None:
     if iso is None:
         looks = _looks_like(head)
         if looks:
-            raise ProbeError("not_media", f"'{name}' is not a video file: it looks like {looks}.",
+            raise ProbeError("not_media", tr("'{name}' is not a video file: it looks like "
+                                             "{what}.").format(name=name, what=looks),
                              path=str(p))
         return None
     if iso.missing_bytes is not None or (iso.complete and not (iso.has_moov or iso.has_meta)):
         if iso.missing_bytes:
             # moov may follow the box that was cut short: then more is missing
-            at_least = "" if iso.has_moov or iso.cut_box == b"moov" else "at least "
-            detail = (f"it ends after {_human(size)} and {at_least}"
-                      f"{_human(iso.missing_bytes)} are missing")
+            detail = (tr("it ends after {size} and {missing} are missing")
+                      if iso.has_moov or iso.cut_box == b"moov" else
+                      tr("it ends after {size} and at least {missing} are missing")).format(
+                size=_human(size), missing=_human(iso.missing_bytes))
         else:
-            detail = "the index every MP4 needs (the 'moov' box) is missing"
+            detail = tr("the index every MP4 needs (the 'moov' box) is missing")
         raise ProbeError(
-            "truncated", f"'{name}' is incomplete: {detail}. This usually means an interrupted "
-            "download or copy.", path=str(p), hint="Download or copy the file again.",
+            "truncated", tr("'{name}' is incomplete: {detail}. This usually means an interrupted "
+                            "download or copy.").format(name=name, detail=detail),
+            path=str(p), hint=tr("Download or copy the file again."),
         )
     return iso
 
 
 def _looks_like(head: bytes) -> str | None:
+    """What the file seems to be, said in the current language (None: maybe a video)."""
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
-            return what
+            return tr(what)
     if b"\x00" in head:
         return None
     try:
@@ -180,20 +190,20 @@ def _looks_like(head: bytes) -> str | None:
         return None
     lower = text.lstrip("\ufeff \r\n\t").lower()
     if lower.startswith(("<!doctype html", "<html", "<?xml", "<head")):
-        return "a web page (HTML text), perhaps an error page saved instead of the video"
+        return tr("a web page (HTML text), perhaps an error page saved instead of the video")
     first = text.strip().splitlines()[0][:40] if text.strip() else ""
-    return f"text ({first!r}…)" if first else "text"
+    return tr("text ({start}…)").format(start=repr(first)) if first else tr("text")
 
 
 def _human(n: int) -> str:
     if n < 1000:
-        return f"{n} bytes"
+        return tr("{n} bytes").format(n=n)
     value = float(n)
-    for unit in ("KB", "MB", "GB"):
+    for unit in (N_("{size} KB"), N_("{size} MB"), N_("{size} GB")):
         value /= 1000
         if value < 1000:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1000:.1f} TB"
+            return tr(unit).format(size=decimal(f"{value:.1f}"))
+    return tr("{size} TB").format(size=decimal(f"{value / 1000:.1f}"))
 
 
 # ISO-BMFF ---------------------------------------------------------------------------
@@ -310,32 +320,38 @@ def _describe(
     ]
     audios = container.streams.audio
     if fmt == "image2" or fmt.endswith("_pipe"):
-        raise ProbeError("not_media", f"'{name}' is a still image ({fmt.removesuffix('_pipe')}), "
-                         "not a video.", path=str(p))
+        raise ProbeError("not_media", tr("'{name}' is a still image ({format}), not a "
+                                         "video.").format(name=name,
+                                                          format=fmt.removesuffix("_pipe")),
+                         path=str(p))
     if not videos:
         if audios:
-            codec = audios[0].codec_context.name if audios[0].codec_context else "unknown"
-            raise ProbeError("no_video", f"'{name}' has no video stream, only audio ({codec}).",
-                             path=str(p), hint="Episodes must be video files.")
+            codec = audios[0].codec_context.name if audios[0].codec_context else tr("unknown")
+            raise ProbeError("no_video", tr("'{name}' has no video stream, only audio "
+                                            "({codec}).").format(name=name, codec=codec),
+                             path=str(p), hint=tr("Episodes must be video files."))
         if iso is not None:
-            raise ProbeError("damaged", f"'{name}' is an MP4/MOV file whose index lists no "
-                             "playable track; it is damaged.", path=str(p), hint=_AGAIN)
-        raise ProbeError("not_media", f"'{name}' is not a video file: it contains neither video "
-                         "nor audio.", path=str(p))
+            raise ProbeError("damaged", tr("'{name}' is an MP4/MOV file whose index lists no "
+                                           "playable track; it is damaged.").format(name=name),
+                             path=str(p), hint=tr(_AGAIN))
+        raise ProbeError("not_media", tr("'{name}' is not a video file: it contains neither "
+                                         "video nor audio.").format(name=name), path=str(p))
     video = videos[0]
     ctx = video.codec_context
     if ctx is None:
-        codec = f"'{iso.video_fourcc}'" if iso and iso.video_fourcc else "an unknown codec"
+        codec = f"'{iso.video_fourcc}'" if iso and iso.video_fourcc else tr("an unknown codec")
         raise ProbeError(
-            "unsupported_codec", f"'{name}' uses a video codec that Series Studio cannot decode "
-            f"({codec}).", path=str(p), hint="Convert it to H.264 or HEVC with another tool first.",
+            "unsupported_codec", tr("'{name}' uses a video codec that Series Studio cannot "
+                                    "decode ({codec}).").format(name=name, codec=codec),
+            path=str(p), hint=tr("Convert it to H.264 or HEVC with another tool first."),
         )
 
     need_rotation = iso is None and "matroska" in fmt
     packets, stamps, rotation = _scan_packets(container, video, need_rotation)
     if not packets:
-        raise ProbeError("damaged", f"'{name}' has a video track, but its picture data cannot "
-                         "be read; the file is damaged.", path=str(p), hint=_AGAIN)
+        raise ProbeError("damaged", tr("'{name}' has a video track, but its picture data "
+                                       "cannot be read; the file is damaged.").format(name=name),
+                         path=str(p), hint=tr(_AGAIN))
     vfr = _is_variable(stamps)
     if iso is not None and iso.rotation is not None:
         rotation = iso.rotation

@@ -58,6 +58,7 @@ import numpy as np
 
 from studio.domain.errors import UserError
 from studio.domain.timecode import US
+from studio.i18n import tr
 from studio.tasks import CancelToken, Progress, ProgressCallback
 
 __all__ = [
@@ -385,8 +386,9 @@ def track_faces(
     if detect is None:
         if not face_detection_available():
             raise UserError(
-                "Following faces is not available: this installation's OpenCV has no face "
-                "detector.", hint="Choose centre crop or blurred background for this episode.")
+                tr("Following faces is not available: this installation's OpenCV has no face "
+                   "detector."),
+                hint=tr("Choose centre crop or blurred background for this episode."))
         detect = detect_faces
     step = round(US / sample_fps)
     total = (end_us - start_us) / US
@@ -427,9 +429,10 @@ def track_faces(
                 if progress is not None:
                     progress(Progress((t - start_us) / US, total, "Finding faces"))
     except (OSError, av.error.FFmpegError, IndexError) as exc:
-        why = "it has no video" if isinstance(exc, IndexError) else (
+        why = tr("it has no video") if isinstance(exc, IndexError) else (
             getattr(exc, "strerror", None) or str(exc))
-        raise UserError(f"Cannot read '{p.name}' to find faces: {why}.") from None
+        raise UserError(tr("Cannot read '{name}' to find faces: {reason}.").format(
+            name=p.name, reason=why)) from None
     if not times:
         times, faces = [start_us], [None]
     centers = smooth_track(faces, [t / US for t in times], disp[0], smoothing)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -32,9 +33,13 @@ from studio.editor.ffmpeg_progress import FFmpegProgress
 from studio.editor.ffmpeg_run import GLOBAL_ARGS, compile_args, run_ffmpeg
 from studio.editor.loudness import Loudness, measure, normalize_filter
 from studio.editor.synth import ffmpeg_exe
+from studio.i18n import decimal, tr
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
 US = 1_000_000
+
+
+CUT_PRESET = "superfast"  # x264 preset of the re-encoded frames of a smart cut
 
 
 class RenderError(UserError):
@@ -43,6 +48,11 @@ class RenderError(UserError):
 
 def _s(us: float) -> str:
     return f"{float(us) / US:.6f}"
+
+
+def _say_s(us: float) -> str:
+    """Seconds with milliseconds, for a message (``1.250``, ``1,250`` in French)."""
+    return decimal(f"{us / US:.3f}")
 
 
 def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange) -> CutPoints:
@@ -135,9 +145,10 @@ def render(
 
     settings = settings or RenderSettings()
     src, dest = Path(source), Path(dest)
-    label = f"{label or dest.name} (from {src.name})"
+    label = tr("{what} (from {source})").format(what=label or dest.name, source=src.name)
     if not src.is_file():
-        raise RenderError(f"Cannot render {label}: the source {src} is missing.")
+        raise RenderError(tr("Cannot render {what}: the source {path} is missing.").format(
+            what=label, path=src))
     dest.parent.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:8]
     part = dest.with_name(f".{dest.stem}.{token}.part.mp4")
@@ -145,7 +156,8 @@ def render(
     try:
         offset = keyframes.default_index().timeline(src).start_us_in_container
     except UserError as exc:
-        raise RenderError(f"Cannot render {label}: {exc}") from exc
+        raise RenderError(tr("Cannot render {what}: {error}").format(what=label, error=exc)) \
+            from exc
     try:
         audio_filter = None
         if plan.audio == "encode" and settings.normalize_loudness:
@@ -185,38 +197,53 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
                for s in plan.segments] + [plan.duration / US / 150.0]  # fmt: skip
     steps = _Steps(progress, weights, label)
     audio_kwargs, _ = _audio_args(plan, settings, audio_filter)
-    aud = None
-    if plan.audio != "none":
-        aud = ffmpeg.input(str(src), ss=_s(plan.start + offset), t=_s(plan.duration))["a:0"]
+
+    def audio_of(stream):
+        if plan.audio == "none":
+            return []
+        aud = stream["a:0"]
         if plan.audio == "encode" and audio_filter:
             aud = aud.filter("loudnorm", **audio_filter).filter("aresample", 48000)
+        return [aud]
+
     if len(plan.segments) == 1 and plan.segments[0].mode == "copy":
+        # One pass over one input: picture and sound are read together.
         seg = plan.segments[0]
-        vid = _keyframe_input(src, seg.start + offset, half)["v:0"]
-        streams = [vid] + ([aud] if aud is not None else [])
-        out = ffmpeg.output(*streams, str(part), vcodec="copy", f="mp4", movflags="+faststart",
-                            t=_s(plan.duration), **{"frames:v": seg.frames},
-                            **audio_kwargs)  # fmt: skip
-        run_ffmpeg(compile_args(out), what=f"Copying {label}", cancel=cancel,
+        inp = _keyframe_input(src, seg.start + offset, half)
+        out = ffmpeg.output(inp["v:0"], *audio_of(inp), str(part), vcodec="copy", f="mp4",
+                            movflags="+faststart", t=_s(plan.duration),
+                            **{"frames:v": seg.frames}, **audio_kwargs)  # fmt: skip
+        run_ffmpeg(compile_args(out), what=tr("Copying {what}").format(what=label), cancel=cancel,
                    on_progress=steps.callback(plan.duration))  # fmt: skip
         steps.next()
         return
-    lines = []
-    for i, seg in enumerate(plan.segments):
-        piece = work / f"part{i:02d}.ts"
-        _render_segment(src, seg, piece, offset, half, settings, cancel, label,
+    # The parts are made at the same time (the encodes are short and CPU-bound,
+    # the copy is I/O-bound), then joined with exact durations.
+    pieces = [work / f"part{i:02d}.ts" for i in range(len(plan.segments))]
+    with ThreadPoolExecutor(max_workers=len(plan.segments)) as pool:
+        futures = [
+            pool.submit(_render_segment, src, seg, piece, offset, half, settings, cancel, label,
                         steps.callback(seg.end - seg.start))  # fmt: skip
-        steps.next()
-        seconds = Fraction(seg.frames) * fd / US
-        lines.append(f"file '{piece.name}'\nduration {float(seconds):.6f}\n")
+            for seg, piece in zip(plan.segments, pieces, strict=True)
+        ]
+        try:
+            for f in futures:
+                f.result()
+                steps.next()
+        except BaseException:
+            if cancel is not None:
+                cancel.cancel()  # stop the other parts too
+            raise
+    lines = [f"file '{piece.name}'\nduration {float(Fraction(seg.frames) * fd / US):.6f}\n"
+             for seg, piece in zip(plan.segments, pieces, strict=True)]  # fmt: skip
     listing = work / "parts.txt"
     listing.write_text("ffconcat version 1.0\n" + "".join(lines))
     vid = ffmpeg.input(str(listing), f="concat", safe=0)["v:0"]
-    streams = [vid] + ([aud] if aud is not None else [])
+    src_audio = ffmpeg.input(str(src), ss=_s(plan.start + offset), t=_s(plan.duration))
     # -t also ends the sound with the picture (a filter such as loudnorm may pad it).
-    out = ffmpeg.output(*streams, str(part), vcodec="copy", f="mp4", movflags="+faststart",
-                        t=_s(plan.duration), **audio_kwargs)  # fmt: skip
-    run_ffmpeg(compile_args(out), what=f"Joining {label}", cancel=cancel,
+    out = ffmpeg.output(vid, *audio_of(src_audio), str(part), vcodec="copy", f="mp4",
+                        movflags="+faststart", t=_s(plan.duration), **audio_kwargs)  # fmt: skip
+    run_ffmpeg(compile_args(out), what=tr("Joining {what}").format(what=label), cancel=cancel,
                on_progress=steps.callback(plan.duration))  # fmt: skip
     steps.next()
 
@@ -238,16 +265,23 @@ def _render_segment(src, seg: Segment, piece: Path, offset, half, settings, canc
         inp = _keyframe_input(src, seg.start + offset, half)
         out = ffmpeg.output(inp["v:0"], str(piece), vcodec="copy", f="mpegts",
                             **{"frames:v": seg.frames})  # fmt: skip
-        what = f"Copying part of {label}"
+        what = tr("Copying part of {what}").format(what=label)
+    elif seg.start_on_keyframe:
+        # Starts on a keyframe (the tail of a smart cut): seek to it and keep
+        # everything decoded from there, rather than decode a GOP to discard it.
+        inp = ffmpeg.input(str(src), ss=_s(seg.start + offset + half), noaccurate_seek=None)
     else:
         # Accurate seek: decode from the keyframe before, keep frames from seg.start on.
         inp = ffmpeg.input(str(src), ss=_s(seg.start + offset - half))
+    if seg.mode == "encode":
         out = ffmpeg.output(
-            inp["v:0"], str(piece), vcodec="libx264", preset=settings.preset,
+            # A few dozen frames at most: a faster preset at a lower CRF keeps the
+            # quality of the copied frames around them at a fraction of the time.
+            inp["v:0"], str(piece), vcodec="libx264", preset=CUT_PRESET,
             crf=max(12, settings.crf - 4), pix_fmt="yuv420p", f="mpegts", bf=0,
             **{"frames:v": seg.frames, "x264-params": "repeat-headers=1"},
         )  # fmt: skip
-        what = f"Re-encoding a cut of {label}"
+        what = tr("Re-encoding a cut of {what}").format(what=label)
     run_ffmpeg(compile_args(out), what=what, cancel=cancel, on_progress=on_progress)
 
 
@@ -288,7 +322,7 @@ def _reencode(src, info, plan, part, offset, audio_filter, settings, progress, c
         "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
         "-profile:v", "high", "-r", rate_s, "-movflags", "+faststart", "-f", "mp4", str(part),
     ]  # fmt: skip
-    run_ffmpeg(argv, what=f"Re-encoding {label}", cancel=cancel,
+    run_ffmpeg(argv, what=tr("Re-encoding {what}").format(what=label), cancel=cancel,
                on_progress=steps.callback(plan.duration))  # fmt: skip
     steps.next()
 
@@ -313,22 +347,25 @@ def verify(path: Path, plan: CutPlan, label: str) -> _Verified:
                 a = c.streams.audio[0]
                 adur = round(a.duration * a.time_base * US) if a.duration else None
     except (av.error.FFmpegError, IndexError) as exc:
-        raise RenderError(f"The render of {label} is unreadable: {exc}.") from exc
+        raise RenderError(tr("The render of {what} is unreadable: {error}.").format(
+            what=label, error=exc)) from exc
     if frames != plan.frames:
         raise RenderError(
-            f"The render of {label} has {frames} frames; the plan asked for {plan.frames}."
+            tr("The render of {what} has {frames} frames; the plan asked for {planned}.").format(
+                what=label, frames=frames, planned=plan.frames)
         )
     if vdur is not None and abs(vdur - plan.duration) > fd:
         raise RenderError(
-            f"The render of {label} lasts {vdur / US:.3f} s "
-            f"instead of {plan.duration / US:.3f} s."
+            tr("The render of {what} lasts {seconds} s instead of {planned} s.").format(
+                what=label, seconds=_say_s(vdur), planned=_say_s(plan.duration))
         )
     if plan.audio != "none":
         if adur is None:
-            raise RenderError(f"The render of {label} lost its sound.")
+            raise RenderError(tr("The render of {what} lost its sound.").format(what=label))
         if vdur is not None and abs(adur - vdur) > fd:
             raise RenderError(
-                f"In the render of {label}, sound ({adur / US:.3f} s) and picture "
-                f"({vdur / US:.3f} s) differ by more than a frame."
+                tr("In the render of {what}, sound ({sound} s) and picture ({picture} s) differ "
+                   "by more than a frame.").format(what=label, sound=_say_s(adur),
+                                                   picture=_say_s(vdur))
             )
     return _Verified(frames, vdur or plan.duration, adur)

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Collection, CollectionView, Episode, MediaRecord
+from studio.i18n import tr
 from studio.store import rows
 from studio.store.migrations import migrations
 
@@ -63,28 +64,36 @@ class Library:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Library:
-        """Open (creating if needed), check integrity, and migrate the library at ``path``."""
+    def open(cls, path: str | os.PathLike, *, check: bool = True) -> Library:
+        """Open (creating if needed), check integrity, and migrate the library at ``path``.
+
+        ``check=False`` skips the integrity check, for a second connection of a
+        process that has already opened (and checked) the same file.
+        """
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LibraryError(f"Cannot create the library folder {path.parent}: {exc}.") from exc
+            raise LibraryError(tr("Cannot create the library folder {folder}: {error}.").format(
+                folder=path.parent, error=exc)) from exc
         existed = path.exists() and path.stat().st_size > 0
         try:
             conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise LibraryError(f"Cannot open the library {path}: {exc}.") from exc
+            raise LibraryError(tr("Cannot open the library {path}: {error}.").format(
+                path=path, error=exc)) from exc
         lib = cls(path, conn)
         try:
-            lib._check_integrity(existed)
+            if check:
+                lib._check_integrity(existed)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
-                raise LibraryError(f"The library {path} cannot use write-ahead logging ({mode}).")
+                raise LibraryError(tr("The library {path} cannot use write-ahead logging "
+                                      "({mode}).").format(path=path, mode=mode))
             conn.execute("PRAGMA synchronous = NORMAL")
             lib._migrate(existed)
         except BaseException:
@@ -102,13 +111,13 @@ class Library:
             result, fk = [str(exc)], []
         if result == ["ok"] and not fk:
             return
-        reason = "; ".join(result[:3]) if result != ["ok"] else "broken links between tables"
+        reason = "; ".join(result[:3]) if result != ["ok"] else tr("broken links between tables")
         self.conn.close()
         backup = _keep_copy(self.path, "damaged")
         raise LibraryDamaged(
-            f"The library {self.path} is damaged ({reason}). A copy was kept at {backup}. "
-            "Move the damaged file away to start a new library, or open another one with "
-            "--library.",
+            tr("The library {path} is damaged ({reason}). A copy was kept at {backup}. Move the "
+               "damaged file away to start a new library, or open another one with "
+               "--library.").format(path=self.path, reason=reason, backup=backup),
             backup,
         )
 
@@ -119,8 +128,9 @@ class Library:
             newer = applied - known
             if newer:
                 raise LibraryError(
-                    f"The library {self.path} was written by a newer Series Studio "
-                    f"(schema {sorted(newer)[-1]}); update the app to open it."
+                    tr("The library {path} was written by a newer Series Studio (schema "
+                       "{schema}); update the app to open it.").format(
+                        path=self.path, schema=sorted(newer)[-1])
                 )
         pending = migrations.pending(self.db)
         if not pending:
@@ -183,7 +193,7 @@ class Library:
     def collection(self, collection_id: str) -> Collection:
         found = list(self.db.query("SELECT * FROM collections WHERE id = ?", [collection_id]))
         if not found:
-            raise NotFound(f"No collection with id {collection_id}.")
+            raise NotFound(tr("No collection with id {id}.").format(id=collection_id))
         return rows.collection_from_row(found[0])
 
     def find_collection(self, ref: str) -> Collection:
@@ -198,14 +208,16 @@ class Library:
         if len(by_title) == 1:
             return rows.collection_from_row(by_title[0])
         if len(by_title) > 1:
-            raise UserError(f"Several collections are called '{ref}'; name one by its id.")
+            raise UserError(tr("Several collections are called '{name}'; name one by its "
+                               "id.").format(name=ref))
         if len(ref) >= 4:
             by_prefix = list(
                 self.db.query("SELECT * FROM collections WHERE id LIKE ? || '%'", [ref.lower()])
             )
             if len(by_prefix) == 1:
                 return rows.collection_from_row(by_prefix[0])
-        raise NotFound(f"No collection called '{ref}'. 'studio list' shows them.")
+        raise NotFound(tr("No collection called '{name}'. 'studio list' shows them.").format(
+            name=ref))
 
     def update_collection(self, c: Collection) -> Collection:
         with self.transaction() as db:
@@ -271,7 +283,7 @@ class Library:
     def episode(self, episode_id: str) -> Episode:
         found = list(self.db.query("SELECT * FROM episodes WHERE id = ?", [episode_id]))
         if not found:
-            raise NotFound(f"No episode with id {episode_id}.")
+            raise NotFound(tr("No episode with id {id}.").format(id=episode_id))
         return rows.episode_from_row(found[0])
 
     def find_episode(self, ref: str, collection_id: str | None) -> Episode:
@@ -286,7 +298,8 @@ class Library:
             )
             if not found:
                 n = self.episode_count(collection_id)
-                raise NotFound(f"There is no episode {ref}; the collection has {n}.")
+                raise NotFound(tr("There is no episode {ref}; the collection has {n}.").format(
+                    ref=ref, n=n))
             return rows.episode_from_row(found[0])
         found = list(self.db.query("SELECT * FROM episodes WHERE id = ?", [ref]))
         if not found and len(ref) >= 4:
@@ -294,9 +307,11 @@ class Library:
                 self.db.query("SELECT * FROM episodes WHERE id LIKE ? || '%'", [ref.lower()])
             )
             if len(found) > 1:
-                raise UserError(f"Several episodes have ids starting with '{ref}'; type more.")
+                raise UserError(tr("Several episodes have ids starting with '{ref}'; type "
+                                   "more.").format(ref=ref))
         if not found:
-            raise NotFound(f"No episode '{ref}'. 'studio show COLLECTION' lists them.")
+            raise NotFound(tr("No episode '{ref}'. 'studio show COLLECTION' lists them.").format(
+                ref=ref))
         return rows.episode_from_row(found[0])
 
     def add_episode(self, episode: Episode) -> Episode:
@@ -323,7 +338,8 @@ class Library:
             order = [e.id for e in self.episodes(ep.collection_id)]
             if not 1 <= position <= len(order):
                 raise UserError(
-                    f"Position {position} is outside the collection (1 to {len(order)})."
+                    tr("Position {position} is outside the collection (1 to {last}).").format(
+                        position=position, last=len(order))
                 )
             order.remove(ep.id)
             order.insert(position - 1, ep.id)
@@ -336,7 +352,8 @@ class Library:
         with self.transaction():
             current = {e.id for e in self.episodes(collection_id)}
             if set(episode_ids) != current or len(episode_ids) != len(current):
-                raise UserError("The new order must name every episode of the collection once.")
+                raise UserError(tr("The new order must name every episode of the collection "
+                                   "once."))
             self._write_order(episode_ids)
             self.touch_collection(collection_id)
         return self.episodes(collection_id)
@@ -346,6 +363,32 @@ class Library:
             "UPDATE episodes SET position = ? WHERE id = ?",
             [(i + 1, eid) for i, eid in enumerate(ids)],
         )
+
+    def restore_episodes(self, episodes: list[Episode]) -> list[Episode]:
+        """Put removed episodes back, each at its recorded position (undo of a removal)."""
+        if not episodes:
+            return []
+        cid = episodes[0].collection_id
+        with self.transaction() as db:
+            for e in episodes:
+                db["episodes"].insert(rows.episode_to_row(e.with_(position=10_000 + e.position)))
+            order = [e.id for e in self.episodes(cid) if e.position < 10_000]
+            for e in sorted(episodes, key=lambda e: e.position):
+                order.insert(min(e.position - 1, len(order)), e.id)
+            self._write_order(order)
+            self.touch_collection(cid)
+        return self.episodes(cid)
+
+    def duplicate_collection(self, collection_id: str, title: str) -> Collection:
+        """A copy of the collection and its episodes (same media), under ``title``."""
+        with self.transaction() as db:
+            src = self.collection(collection_id)
+            copy = src.with_(id=str(uuid.uuid4()), title=title)
+            db["collections"].insert(rows.collection_to_row(copy))
+            for e in self.episodes(collection_id):
+                db["episodes"].insert(rows.episode_to_row(
+                    e.with_(id=str(uuid.uuid4()), collection_id=copy.id)))
+        return copy
 
     def remove_episode(self, episode_id: str) -> Episode:
         with self.transaction():

@@ -1,0 +1,130 @@
+"""Undoable edits. Each redo/undo is one committed library transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from studio.domain.models import Collection, Episode
+from studio.domain.timecode import TimeRange, format_timecode
+
+if TYPE_CHECKING:
+    from studio.ui.controller import StudioController
+
+
+class _Edit(QUndoCommand):
+    """Subclasses write ``do()`` and ``undo_()``.
+
+    An exception must never escape into Qt from redo()/undo() (PySide aborts the
+    process): it is reported instead. Never name an attribute after a
+    QUndoCommand virtual (``id``, ``text``...): PySide would call it as one."""
+
+    def __init__(self, controller: StudioController, text: str) -> None:
+        super().__init__(text)
+        self.c = controller
+
+    def redo(self) -> None:
+        self._safely(self.do)
+
+    def undo(self) -> None:
+        self._safely(self.undo_)
+
+    def _safely(self, fn) -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - shown to the creator, never lost
+            import traceback
+
+            self.c.tasks.report(exc, traceback.format_exc())
+            self.setObsolete(True)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_(self) -> None:
+        raise NotImplementedError
+
+
+class SetTrim(_Edit):
+    def __init__(self, controller, episode: Episode, new: TimeRange) -> None:
+        super().__init__(controller, controller.tr("Trim episode {0} to {1}–{2}").format(
+            episode.position, format_timecode(new.start), format_timecode(new.end)))
+        self.episode_id, self.old, self.new = episode.id, episode.trim, new
+
+    def _apply(self, trim: TimeRange) -> None:
+        lib = self.c.ctx.library
+        lib.update_episode(lib.episode(self.episode_id).with_(trim=trim))
+        self.c.episode_edited(self.episode_id)
+
+    def do(self) -> None:
+        self._apply(self.new)
+
+    def undo_(self) -> None:
+        self._apply(self.old)
+
+
+class SetEpisodeFields(_Edit):
+    def __init__(self, controller, episode: Episode, text: str, **changes) -> None:
+        super().__init__(controller, text)
+        self.episode_id = episode.id
+        self.new = changes
+        self.old = {k: getattr(episode, k) for k in changes}
+
+    def _apply(self, values: dict) -> None:
+        lib = self.c.ctx.library
+        lib.update_episode(lib.episode(self.episode_id).with_(**values))
+        self.c.episode_edited(self.episode_id)
+
+    def do(self) -> None:
+        self._apply(self.new)
+
+    def undo_(self) -> None:
+        self._apply(self.old)
+
+
+class SetCollection(_Edit):
+    def __init__(self, controller, old: Collection, new: Collection, text: str) -> None:
+        super().__init__(controller, text)
+        self.old, self.new = old, new
+
+    def do(self) -> None:
+        self.c.ctx.library.update_collection(self.new)
+        self.c.collection_edited()
+
+    def undo_(self) -> None:
+        self.c.ctx.library.update_collection(self.old)
+        self.c.collection_edited()
+
+
+class Reorder(_Edit):
+    def __init__(self, controller, collection_id: str, old: list[str], new: list[str]) -> None:
+        super().__init__(controller, controller.tr("Reorder episodes"))
+        self.cid, self.old, self.new = collection_id, old, new
+
+    def do(self) -> None:
+        self.c.ctx.library.reorder(self.cid, self.new)
+        self.c.episodes_edited()
+
+    def undo_(self) -> None:
+        self.c.ctx.library.reorder(self.cid, self.old)
+        self.c.episodes_edited()
+
+
+class RemoveEpisodes(_Edit):
+    def __init__(self, controller, episodes: list[Episode]) -> None:
+        text = controller.tr("Remove {0} episodes").format(len(episodes)) if len(episodes) > 1 \
+            else controller.tr("Remove episode '{0}'").format(episodes[0].title)  # fmt: skip
+        super().__init__(controller, text)
+        self.episodes = sorted(episodes, key=lambda e: e.position)
+
+    def do(self) -> None:
+        lib = self.c.ctx.library
+        with lib.transaction():
+            for e in self.episodes:
+                lib.remove_episode(e.id)
+        self.c.episodes_edited()
+
+    def undo_(self) -> None:
+        self.c.ctx.library.restore_episodes(self.episodes)
+        self.c.episodes_edited()

@@ -1,0 +1,217 @@
+"""The open collection and every edit the window makes to it.
+
+Widgets call these methods and listen to the signals; they hold no business
+logic. Edits go through the undo stack (one committed transaction each);
+imports run on the "db" lane with their own library connection, so the
+window stays responsive and a crash loses only the file being added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from studio import actions
+from studio.app import AppContext
+from studio.domain.errors import UserError
+from studio.domain.models import Collection, CollectionView, Episode
+from studio.domain.profiles import load_profile
+from studio.domain.rules import Problem, check
+from studio.domain.timecode import TimeRange
+from studio.editor.render import snap_trim
+from studio.store.library import Library
+from studio.tasks import Progress
+from studio.ui import commands
+from studio.ui.operations import Op, Task, TaskManager
+
+
+class StudioController(QObject):
+    collectionsChanged = Signal()  # the list of collections (titles, counts)
+    collectionOpened = Signal(object)  # CollectionView, or None when none is open
+    collectionEdited = Signal(object)  # Collection metadata changed
+    episodesChanged = Signal(object)  # CollectionView: order, count or any episode changed
+    episodeEdited = Signal(str)  # one episode's fields (trim, title, flags)
+    problemsChanged = Signal(list)  # list[Problem]
+    importResult = Signal(object)  # actions.AddResult, one per file, as they come
+    importFinished = Signal(int, int)  # added, failed
+
+    def __init__(self, ctx: AppContext, tasks: TaskManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = tasks
+        self.undo = QUndoStack(self)
+        self.view: CollectionView | None = None
+        self.problems: list[Problem] = []
+        self.import_task: Task | None = None
+
+    # ------------------------------------------------------------ collections
+    @property
+    def collection(self) -> Collection | None:
+        return self.view.collection if self.view else None
+
+    def collections(self) -> list[Collection]:
+        return self.ctx.library.collections()
+
+    def open_collection(self, collection_id: str | None) -> None:
+        if collection_id is None:
+            self.view = None
+        else:
+            self.view = self.ctx.library.view(collection_id)
+        self.undo.clear()
+        self.collectionOpened.emit(self.view)
+        self._recheck()
+
+    def new_collection(self, title: str) -> Collection:
+        c = self.ctx.library.create_collection(title.strip() or self.tr("Untitled collection"))
+        self.collectionsChanged.emit()
+        self.open_collection(c.id)
+        return c
+
+    def duplicate_collection(self, collection_id: str) -> Collection:
+        src = self.ctx.library.collection(collection_id)
+        c = self.ctx.library.duplicate_collection(
+            collection_id, self.tr("{0} (copy)").format(src.title))
+        self.collectionsChanged.emit()
+        self.open_collection(c.id)
+        return c
+
+    def delete_collection(self, collection_id: str) -> None:
+        self.ctx.library.delete_collection(collection_id)
+        if self.collection and self.collection.id == collection_id:
+            self.open_collection(None)
+        self.collectionsChanged.emit()
+
+    # ------------------------------------------------------------ edits
+    def _refresh_view(self) -> None:
+        if self.view is not None:
+            self.view = self.ctx.library.view(self.view.collection.id)
+
+    def collection_edited(self) -> None:
+        self._refresh_view()
+        if self.view:
+            self.collectionEdited.emit(self.view.collection)
+        self.collectionsChanged.emit()
+        self._recheck()
+
+    def episodes_edited(self) -> None:
+        self._refresh_view()
+        self.episodesChanged.emit(self.view)
+        self.collectionsChanged.emit()
+        self._recheck()
+
+    def episode_edited(self, episode_id: str) -> None:
+        self._refresh_view()
+        self.episodeEdited.emit(episode_id)
+        self._recheck()
+
+    def episode(self, episode_id: str) -> Episode:
+        return self.ctx.library.episode(episode_id)
+
+    def set_trim(self, episode_id: str, start: int, end: int) -> None:
+        ep = self.episode(episode_id)
+        media = self.ctx.library.media(ep.media_fingerprint)
+        length = media.info.duration if media else end
+        start, end = max(0, start), min(end, length)
+        if end <= start:
+            raise UserError(self.tr("The in point must come before the out point."))
+        if media is not None and Path(media.path).is_file():
+            snapped = snap_trim(media.path, media.info, TimeRange(start, end))
+            start, end = snapped.start, snapped.end
+        if (start, end) != (ep.trim.start, ep.trim.end):
+            self.undo.push(commands.SetTrim(self, ep, TimeRange(start, end)))
+
+    def set_in(self, episode_id: str, t: int) -> None:
+        ep = self.episode(episode_id)
+        self.set_trim(episode_id, t, ep.trim.end)
+
+    def set_out(self, episode_id: str, t: int) -> None:
+        ep = self.episode(episode_id)
+        self.set_trim(episode_id, ep.trim.start, t)
+
+    def set_episode_title(self, episode_id: str, title: str) -> None:
+        ep = self.episode(episode_id)
+        if title != ep.title:
+            self.undo.push(commands.SetEpisodeFields(
+                self, ep, self.tr("Rename episode {0}").format(ep.position), title=title))
+
+    def set_free_preview(self, episode_id: str, free: bool) -> None:
+        ep = self.episode(episode_id)
+        if free != ep.free_preview:
+            self.undo.push(commands.SetEpisodeFields(
+                self, ep, self.tr("Change free preview"), free_preview=free))
+
+    def set_collection_fields(self, **fields: str) -> None:
+        """title / description / price / currency as typed; raises UserError when invalid."""
+        old = self.collection
+        if old is None:
+            return
+        new = actions.validated_collection(old, **fields)
+        if new != old:
+            self.undo.push(commands.SetCollection(self, old, new, self.tr("Edit collection")))
+
+    def reorder(self, ids: list[str]) -> None:
+        if self.view is None:
+            return
+        old = [e.id for e in self.view.episodes]
+        if ids != old:
+            self.undo.push(commands.Reorder(self, self.view.collection.id, old, ids))
+
+    def move_episodes(self, ids: list[str], row: int) -> None:
+        """Move the episodes ``ids`` (in their current order) to land before ``row``."""
+        if self.view is None:
+            return
+        order = [e.id for e in self.view.episodes]
+        moving = [i for i in order if i in set(ids)]
+        before = sum(1 for i in order[:row] if i in set(ids))
+        rest = [i for i in order if i not in set(ids)]
+        at = max(0, min(len(rest), row - before))
+        self.reorder(rest[:at] + moving + rest[at:])
+
+    def remove_episodes(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        eps = [self.episode(i) for i in ids]
+        self.undo.push(commands.RemoveEpisodes(self, eps))
+
+    # ------------------------------------------------------------ checks
+    def _recheck(self) -> None:
+        if self.view is None:
+            self.problems = []
+        else:
+            self.problems = check(self.view, load_profile(self.view.collection.profile))
+        self.problemsChanged.emit(self.problems)
+
+    # ------------------------------------------------------------ import
+    def import_paths(self, paths: list[str | Path]) -> Task | None:
+        """Add files and folders to the open collection on a worker; results stream back."""
+        if self.view is None or not paths:
+            return None
+        collection = self.view.collection
+        library_path = self.ctx.library_path
+        counts = {"added": 0, "failed": 0}
+
+        def work(job) -> None:
+            with Library.open(library_path, check=False) as lib:
+                actions.add_files(lib, collection, paths, on_result=job.send,
+                                  progress=job.progress, cancel=job.token)  # fmt: skip
+
+        def on_result(r: actions.AddResult) -> None:
+            counts["added" if r.ok else "failed"] += 1
+            if r.ok:
+                self.episodes_edited()
+            self.importResult.emit(r)
+
+        def finished(*_: object) -> None:
+            self.import_task = None
+            self.episodes_edited()
+            self.importFinished.emit(counts["added"], counts["failed"])
+
+        op = Op(work, self.tr("Importing clips"), lane="db").partial(on_result)
+        self.import_task = op.success(finished).cancelled(finished).failure(
+            lambda exc: (finished(), self.tasks.report(exc))).run(self.tasks)
+        return self.import_task
+
+    def progress_label(self, p: Progress) -> str:
+        return f"{int(p.done)}/{int(p.total or 0)} {p.label}"

@@ -1,0 +1,240 @@
+"""The episode list: poster, number, title, trimmed length and badges; drag to reorder."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
+
+from studio.domain.models import CollectionView, Episode
+from studio.domain.rules import Problem
+from studio.domain.timecode import format_duration
+
+MIME = "application/x-series-studio-episodes"
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+POSTER_H = 64
+ROW_H = POSTER_H + 12
+
+
+class EpisodeModel(QAbstractListModel):
+    """Rows are the open collection's episodes, in order."""
+
+    reorderRequested = Signal(list, int)  # episode ids, drop row
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.episodes: list[Episode] = []
+        self.missing: set[str] = set()
+        self.posters: dict[str, QPixmap] = {}  # key: episode id + trim start
+        self.problems: dict[str, list[Problem]] = {}
+        self.states: dict[str, str] = {}  # episode id -> render/sync state text
+
+    def set_view(self, view: CollectionView | None) -> None:
+        self.beginResetModel()
+        self.episodes = list(view.episodes) if view else []
+        self.missing = {fp for fp, m in (view.media.items() if view else []) if m.missing}
+        self.endResetModel()
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.problems = {}
+        for p in problems:
+            if p.episode_id:
+                self.problems.setdefault(p.episode_id, []).append(p)
+        if self.episodes:
+            self.dataChanged.emit(self.index(0), self.index(len(self.episodes) - 1))
+
+    def set_poster(self, key: str, pixmap: QPixmap) -> None:
+        self.posters[key] = pixmap
+        for row, e in enumerate(self.episodes):
+            if poster_key(e) == key:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.episodes)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        e = self.episodes[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return e.title or self.tr("(untitled)")
+        if role == ID_ROLE:
+            return e.id
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.posters.get(poster_key(e))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [f"{e.position}. {e.title}", format_duration(e.duration)]
+            if e.media_fingerprint in self.missing:
+                lines.append(self.tr("The media file is missing: relink it."))
+            lines += [p.message for p in self.problems.get(e.id, [])]
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.tr("Episode {0}: {1}, {2}").format(
+                e.position, e.title, format_duration(e.duration))
+        return None
+
+    def flags(self, index):
+        base = super().flags(index) | Qt.ItemFlag.ItemIsDropEnabled
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base
+
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        ids = [self.episodes[i.row()].id for i in sorted(indexes, key=lambda i: i.row())]
+        mime = QMimeData()
+        mime.setData(MIME, QByteArray("\n".join(ids).encode()))
+        return mime
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
+        if not data.hasFormat(MIME):
+            return False
+        ids = bytes(data.data(MIME)).decode().split("\n")
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self.episodes)
+        self.reorderRequested.emit(ids, row)
+        return False  # the controller reorders; the model is reset from the library
+
+
+def poster_key(e: Episode) -> str:
+    return f"{e.media_fingerprint}@{e.trim.start}"
+
+
+class EpisodeDelegate(QStyledItemDelegate):
+    def sizeHint(self, option, index) -> QSize:
+        return QSize(260, ROW_H)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        model: EpisodeModel = index.model()
+        e = model.episodes[index.row()]
+        painter.save()
+        style = option.widget.style() if option.widget else None
+        if style:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
+                                option.widget)  # fmt: skip
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        text = pal.color(QPalette.ColorRole.HighlightedText if selected
+                         else QPalette.ColorRole.Text)  # fmt: skip
+        dim = QColor(text)
+        dim.setAlphaF(0.65)
+        r = option.rect.adjusted(6, 6, -6, -6)
+        # number
+        painter.setPen(dim)
+        num = QRect(r.left(), r.top(), 28, r.height())
+        painter.drawText(num, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         str(e.position))  # fmt: skip
+        # poster (9:16 box)
+        box = QRect(num.right() + 8, r.top(), int(POSTER_H * 9 / 16), POSTER_H)
+        pix = model.posters.get(poster_key(e))
+        painter.fillRect(box, pal.color(QPalette.ColorRole.Mid))
+        if pix is not None and not pix.isNull():
+            scaled = pix.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+            x = box.left() + (box.width() - scaled.width()) // 2
+            y = box.top() + (box.height() - scaled.height()) // 2
+            painter.drawPixmap(x, y, scaled)
+        # title and length
+        left = box.right() + 10
+        title_rect = QRect(left, r.top() + 4, r.right() - left - 70, 22)
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(text)
+        title = painter.fontMetrics().elidedText(model.data(index), Qt.TextElideMode.ElideRight,
+                                                 title_rect.width())  # fmt: skip
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         title)  # fmt: skip
+        painter.setFont(option.font)
+        painter.setPen(dim)
+        sub = QRect(left, title_rect.bottom() + 2, title_rect.width(), 20)
+        state = model.states.get(e.id, "")
+        detail = format_duration(e.duration) + (f"  ·  {state}" if state else "")
+        if e.free_preview:
+            detail += "  ·  " + model.tr("free preview")
+        painter.drawText(sub, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
+        # badges: missing media, errors, warnings
+        badges = []
+        if e.media_fingerprint in model.missing:
+            badges.append((QColor("#d32f2f"), "!"))
+        probs = model.problems.get(e.id, [])
+        errors = sum(1 for p in probs if p.severity == "error")
+        warnings = len(probs) - errors
+        if errors:
+            badges.append((QColor("#d32f2f"), str(errors)))
+        if warnings:
+            badges.append((QColor("#f9a825"), str(warnings)))
+        x = r.right() - 4
+        painter.setFont(font)
+        for color, label in badges:
+            d = 20
+            x -= d
+            badge = QRect(x, r.top() + (r.height() - d) // 2, d, d)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.drawEllipse(badge)
+            painter.setPen(QColor("white") if color.lightness() < 140 else QColor("black"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+            x -= 4
+        painter.restore()
+
+
+class EpisodeList(QListView):
+    """The list view; multi-select, drag and drop to reorder, Delete removes."""
+
+    removeRequested = Signal(list)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(EpisodeDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setUniformItemSizes(True)
+        self.setAccessibleName(self.tr("Episodes"))
+        self.setMinimumWidth(280)
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted(i.row() for i in self.selectionModel().selectedRows())
+        model = self.model()
+        return [model.episodes[r].id for r in rows]
+
+    def select_id(self, episode_id: str) -> None:
+        model = self.model()
+        for row, e in enumerate(model.episodes):
+            if e.id == episode_id:
+                idx = model.index(row)
+                self.setCurrentIndex(idx)
+                self.scrollTo(idx)
+                return
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_ids():
+            self.removeRequested.emit(self.selected_ids())
+            return
+        super().keyPressEvent(event)
+

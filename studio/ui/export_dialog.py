@@ -1,0 +1,315 @@
+"""Export: choose the folder and settings, see the plan per episode, preview a cut, render.
+
+Planning and rendering run on workers; the dialog shows progress per episode
+and overall, can cancel, and offers to open the folder at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import export
+from studio.covers import write_cover
+from studio.domain.models import Collection
+from studio.editor.cut_plan import RenderSettings
+from studio.store.library import Library
+from studio.tasks import Progress
+from studio.ui.controller import StudioController
+from studio.ui.operations import Op, Task
+
+REFRAMES = ["none", "pad_blur", "center_crop", "follow_faces"]
+
+
+class ExportDialog(QDialog):
+    def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.collection: Collection = controller.collection
+        self.setWindowTitle(self.tr("Export '{0}'").format(self.collection.title))
+        self.resize(980, 640)
+        settings = QSettings()
+        self.folder = QLineEdit(settings.value("export/folder", str(Path.home() / "Series")))
+        self.folder.setAccessibleName(self.tr("Export folder"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        self.reframe = QComboBox()
+        self.reframe.setAccessibleName(self.tr("Reframe landscape clips"))
+        for key, text in zip(REFRAMES, [self.tr("Keep as is"), self.tr("Blurred background"),
+                                        self.tr("Centre crop"), self.tr("Follow faces")],
+                             strict=True):  # fmt: skip
+            self.reframe.addItem(text, key)
+        self.reframe.setCurrentIndex(max(0, REFRAMES.index(
+            settings.value("export/reframe", "none"))))
+        self.normalize = QCheckBox(self.tr("Normalise loudness to"))
+        self.normalize.setChecked(settings.value("export/normalize", "true") == "true")
+        self.lufs = QDoubleSpinBox()
+        self.lufs.setRange(-40.0, -5.0)
+        self.lufs.setSingleStep(0.5)
+        self.lufs.setSuffix(" LUFS")
+        self.lufs.setValue(float(settings.value("export/lufs", -14.0)))
+        self.lufs.setAccessibleName(self.tr("Loudness target"))
+        self.reencode = QCheckBox(self.tr("Re-encode everything (slow; for picky players)"))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        loud_row = QHBoxLayout()
+        loud_row.addWidget(self.normalize)
+        loud_row.addWidget(self.lufs)
+        loud_row.addStretch()
+        form = QFormLayout()
+        form.addRow(self.tr("Folder"), folder_row)
+        form.addRow(self.tr("Landscape clips"), self.reframe)
+        form.addRow(self.tr("Sound"), loud_row)
+        form.addRow("", self.reencode)
+
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Episode"), self.tr("Plan"),
+                                              self.tr("Why"), self.tr("Progress")])  # fmt: skip
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName(self.tr("Export plan"))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 36)
+        self.table.setColumnWidth(1, 220)
+        self.table.setColumnWidth(2, 90)
+        self.table.setColumnWidth(4, 140)
+        self.estimate = QLabel()
+        self.overall = QProgressBar()
+        self.overall.setAccessibleName(self.tr("Overall progress"))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.preview_button = QPushButton(self.tr("Preview the cut"))
+        self.preview_button.setToolTip(self.tr(
+            "Render the first and last two seconds of the selected episode exactly as the "
+            "export will, and play them"))
+        self.export_button = QPushButton(self.tr("Export"))
+        self.export_button.setDefault(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.show_button = QPushButton(self.tr("Show in folder"))
+        self.show_button.hide()
+        self.close_button = QPushButton(self.tr("Close"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addStretch()
+        for b in (self.show_button, self.cancel_button, self.export_button, self.close_button):
+            buttons.addWidget(b)
+        self.cancel_button.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.estimate)
+        layout.addWidget(self.overall)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+        self.plan: export.ExportPlan | None = None
+        self.task: Task | None = None
+        self.preview_player = None
+        browse.setAccessibleName(self.tr("Choose the export folder"))
+        self.reframe.currentIndexChanged.connect(self.replan)
+        self.normalize.toggled.connect(self.replan)
+        self.reencode.toggled.connect(self.replan)
+        self.lufs.editingFinished.connect(self.replan)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+        self.show_button.clicked.connect(self._show_folder)
+        self.preview_button.clicked.connect(self.preview)
+        self.replan()
+
+    # ------------------------------------------------------------ settings and plan
+    def settings(self) -> RenderSettings:
+        return RenderSettings(
+            reframe=self.reframe.currentData(), normalize_loudness=self.normalize.isChecked(),
+            target_lufs=self.lufs.value(), reencode=self.reencode.isChecked(),
+        )  # fmt: skip
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to"), self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def replan(self) -> None:
+        settings = self.settings()
+        path = self.controller.ctx.library_path
+        collection = self.collection
+        self.export_button.setEnabled(False)
+        self.status.setText(self.tr("Planning…"))
+
+        def work(job):
+            with Library.open(path, check=False) as lib:
+                return export.plan_export(lib, collection, settings)
+
+        Op(work, self.tr("Planning the export"), lane="media").success(self._planned).failure(
+            self._failed).run(self.controller.tasks)
+
+    def _planned(self, plan: export.ExportPlan) -> None:
+        self.plan = plan
+        names = {"copy": self.tr("Copy"), "smart": self.tr("Smart cut"),
+                 "reencode": self.tr("Re-encode")}  # fmt: skip
+        self.table.setRowCount(len(plan.jobs))
+        for row, job in enumerate(plan.jobs):
+            cells = [str(job.episode.position), job.episode.title,
+                     names[job.plan.strategy.value], job.plan.reason, ""]  # fmt: skip
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(job.plan.summary() if col == 3 else text)
+                self.table.setItem(row, col, item)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(0)
+            bar.setFormat(self.tr("about {0} s").format(max(1, round(job.plan.estimate_s))))
+            self.table.setCellWidget(row, 4, bar)
+        if plan.jobs:
+            self.table.selectRow(0)
+        minutes = plan.estimate_s / 60
+        self.estimate.setText(self.tr("Estimated time: {0}").format(
+            self.tr("{0:.0f} min").format(minutes) if minutes >= 1 else
+            self.tr("{0:.0f} s").format(max(1, plan.estimate_s))))  # fmt: skip
+        self.status.setText("")
+        self.export_button.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"<span style='color:#c62828'>{exc}</span>")
+        self.export_button.setEnabled(self.plan is not None)
+        self.cancel_button.hide()
+        self.close_button.show()
+
+    # ------------------------------------------------------------ export
+    def start(self) -> None:
+        if self.plan is None:
+            return
+        folder = Path(self.folder.text()).expanduser()
+        settings = QSettings()
+        settings.setValue("export/folder", str(folder))
+        settings.setValue("export/reframe", self.reframe.currentData())
+        settings.setValue("export/normalize", "true" if self.normalize.isChecked() else "false")
+        settings.setValue("export/lufs", self.lufs.value())
+        plan, path = self.plan, self.controller.ctx.library_path
+        rows = {job.key: row for row, job in enumerate(plan.jobs)}
+        weights = {j.key: max(0.5, j.plan.estimate_s) for j in plan.jobs}
+
+        def work(job):
+            with Library.open(path, check=False) as lib:
+                c = lib.collection(plan.collection.id)
+                return export.export_collection(
+                    lib, plan, folder, progress=job.progress, cancel=job.token,
+                    on_episode=lambda ep_job, state: job.send((ep_job.key, state)),
+                    write_cover=lambda f: write_cover(lib, c, f),
+                )  # fmt: skip
+
+        starts = {}
+        acc = 0.0
+        for j in plan.jobs:
+            starts[j.key] = acc
+            acc += weights[j.key]
+
+        def progress(p: Progress) -> None:
+            self.overall.setValue(int(1000 * (p.fraction or 0)))
+            done = p.done
+            for key, row in rows.items():
+                bar = self.table.cellWidget(row, 4)
+                frac = (done - starts[key]) / weights[key]
+                if 0 < frac < 1:
+                    bar.setValue(int(1000 * frac))
+                    bar.setFormat("%p%")
+
+        def episode_done(value) -> None:
+            key, state = value
+            bar = self.table.cellWidget(rows[key], 4)
+            bar.setValue(1000)
+            bar.setFormat(self.tr("Done") if state == "rendered" else self.tr("Unchanged"))
+
+        self.overall.setRange(0, 1000)
+        self.overall.setValue(0)
+        self.export_button.setEnabled(False)
+        self.cancel_button.show()
+        self.close_button.hide()
+        self.status.setText(self.tr("Exporting to {0}…").format(folder))
+        self.result_folder = folder
+        self.task = (Op(work, self.tr("Exporting '{0}'").format(plan.collection.title))
+                     .progress(progress).partial(episode_done).success(self._done)
+                     .failure(self._failed).cancelled(self._cancelled)
+                     .run(self.controller.tasks))  # fmt: skip
+
+    def _done(self, result: export.ExportResult) -> None:
+        self.task = None
+        self.overall.setValue(1000)
+        self.status.setText(self.tr(
+            "Exported: {0} rendered, {1} unchanged, {2} removed.").format(
+            len(result.rendered), len(result.reused), len(result.removed)))  # fmt: skip
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.show_button.show()
+
+    def _cancelled(self) -> None:
+        self.task = None
+        self.status.setText(self.tr("Export cancelled. Finished episodes were kept."))
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.export_button.setEnabled(True)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _show_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_folder)))
+
+    def reject(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        super().reject()
+
+    # ------------------------------------------------------------ preview
+    def preview(self) -> None:
+        row = self.table.currentRow()
+        if self.plan is None or row < 0:
+            return
+        job = self.plan.jobs[row]
+        folder = self.controller.ctx.library_path.parent / "previews"
+        settings, path = self.settings(), self.controller.ctx.library_path
+        self.preview_button.setEnabled(False)
+        self.status.setText(self.tr("Rendering the preview of episode {0}…").format(
+            job.episode.position))
+
+        def work(j):
+            with Library.open(path, check=False) as lib:
+                return export.render_preview(lib, lib.episode(job.episode.id), folder, settings,
+                                             cancel=j.token)  # fmt: skip
+
+        Op(work, self.tr("Previewing a cut")).success(self._play_preview).failure(
+            self._failed).run(self.controller.tasks)
+
+    def _play_preview(self, paths: list[Path]) -> None:
+        from studio.ui.preview_window import PreviewWindow
+
+        self.preview_button.setEnabled(True)
+        self.status.setText("")
+        self.preview_player = PreviewWindow(paths, self)
+        self.preview_player.show()
+

@@ -1,0 +1,53 @@
+"""Files that could not be imported, each with its reason. Never blocks the creator."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.actions import AddResult
+
+
+class ImportProblemsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel(self.tr("No import problems."))
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Forget these import problems"))
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("File"), self.tr("Why it was not added")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAccessibleName(self.tr("Import problems"))
+        self.tree.setColumnWidth(0, 260)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.tree)
+        self.clear_button.clicked.connect(self.clear)
+
+    def add(self, result: AddResult) -> None:
+        if result.ok:
+            return
+        item = QTreeWidgetItem([result.path.name, result.error or ""])
+        item.setToolTip(0, str(result.path))
+        item.setToolTip(1, result.error or "")
+        self.tree.addTopLevelItem(item)
+        self.summary.setText(self.tr("{0} files were not added:").format(
+            self.tree.topLevelItemCount()))
+
+    def count(self) -> int:
+        return self.tree.topLevelItemCount()
+
+    def clear(self) -> None:
+        self.tree.clear()
+        self.summary.setText(self.tr("No import problems."))

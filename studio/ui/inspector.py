@@ -1,0 +1,299 @@
+"""The inspector: the collection's fields, or the selected episode's.
+
+Fields commit when editing finishes (Enter or focus out), each as one undoable
+edit; invalid values are refused with the reason shown under the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.domain.errors import UserError
+from studio.domain.models import Collection, Episode, MediaRecord
+from studio.domain.profiles import load_profile, text_length
+from studio.domain.timecode import format_duration, format_timecode, parse_timecode
+from studio.ui.controller import StudioController
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c62828")
+    label.hide()
+    return label
+
+
+class _Counter(QLabel):
+    """'12 / 60' under a text field, red past the limit."""
+
+    def show_count(self, n: int, limit: int) -> None:
+        self.setText(f"{n} / {limit}")
+        self.setStyleSheet("color: #c62828; font-weight: bold" if n > limit else "color: gray")
+
+
+class CommitPlainTextEdit(QPlainTextEdit):
+    editingFinished = Signal()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.editingFinished.emit()
+
+
+class CollectionInspector(QWidget):
+    coverFromPlayhead = Signal()
+    coverFromImage = Signal()
+    coverSuggest = Signal()
+
+    def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.heading = QLabel(self.tr("Collection"))
+        self.heading.setStyleSheet("font-weight: bold; font-size: 14px")
+        self.title = QLineEdit()
+        self.title.setAccessibleName(self.tr("Collection title"))
+        self.title_count = _Counter()
+        self.description = CommitPlainTextEdit()
+        self.description.setAccessibleName(self.tr("Description"))
+        self.description.setPlaceholderText(self.tr("What buyers get, in a few lines"))
+        self.description.setMaximumHeight(120)
+        self.description_count = _Counter()
+        self.price = QLineEdit()
+        self.price.setAccessibleName(self.tr("Price"))
+        self.price.setPlaceholderText(self.tr("e.g. 4.99"))
+        self.currency = QComboBox()
+        self.currency.setAccessibleName(self.tr("Currency"))
+        self.price_hint = QLabel()
+        self.price_hint.setStyleSheet("color: gray")
+        self.error = _error_label()
+        self.cover_label = QLabel()
+        self.cover_label.setWordWrap(True)
+        self.cover_frame = QPushButton(self.tr("Use the frame at the playhead"))
+        self.cover_image = QPushButton(self.tr("Choose an image…"))
+        self.cover_suggest = QPushButton(self.tr("Suggest covers…"))
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price, 1)
+        price_row.addWidget(self.currency)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow("", self.title_count)
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow("", self.description_count)
+        form.addRow(self.tr("Price"), price_row)
+        form.addRow("", self.price_hint)
+        cover = QVBoxLayout()
+        cover.addWidget(self.cover_label)
+        for b in (self.cover_frame, self.cover_image, self.cover_suggest):
+            cover.addWidget(b)
+        form.addRow(self.tr("Cover"), cover)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addStretch()
+        self.title.editingFinished.connect(lambda: self._commit(title=self.title.text()))
+        self.title.textChanged.connect(self._counts)
+        self.description.textChanged.connect(self._counts)
+        self.description.editingFinished.connect(
+            lambda: self._commit(description=self.description.toPlainText()))
+        self.price.editingFinished.connect(self._commit_price)
+        self.currency.activated.connect(lambda _i: self._commit_price())
+        self.cover_frame.clicked.connect(self.coverFromPlayhead)
+        self.cover_image.clicked.connect(self.coverFromImage)
+        self.cover_suggest.clicked.connect(self.coverSuggest)
+        self.collection: Collection | None = None
+
+    def show_collection(self, c: Collection) -> None:
+        self.collection = c
+        profile = load_profile(c.profile)
+        self.profile = profile
+        for w in (self.title, self.description, self.price):
+            w.blockSignals(True)
+        self.title.setText(c.title)
+        if self.description.toPlainText() != c.description:
+            self.description.setPlainText(c.description)
+        self.price.setText(c.price.format().split(" ")[0] if c.price else "")
+        for w in (self.title, self.description, self.price):
+            w.blockSignals(False)
+        self.currency.clear()
+        self.currency.addItems(list(profile.currencies))
+        if c.price:
+            self.currency.setCurrentText(c.price.currency)
+        self.price_hint.setText(self.tr("From {0} to {1}").format(
+            profile.min_price.format(), profile.max_price.format()))
+        if c.cover is None:
+            self.cover_label.setText(self.tr("No cover chosen yet."))
+        elif c.cover.image_path:
+            self.cover_label.setText(self.tr("Image: {0}").format(Path(c.cover.image_path).name))
+        else:
+            self.cover_label.setText(self.tr("A frame at {0}").format(
+                format_timecode(c.cover.time or 0)))
+        self._counts()
+        self.error.hide()
+
+    def _counts(self) -> None:
+        if self.collection is None:
+            return
+        self.title_count.show_count(text_length(self.title.text()), self.profile.max_title_length)
+        self.description_count.show_count(text_length(self.description.toPlainText()),
+                                          self.profile.max_description_length)  # fmt: skip
+
+    def _commit(self, **fields: str) -> None:
+        if self.collection is None:
+            return
+        try:
+            self.controller.set_collection_fields(**fields)
+            self.error.hide()
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+
+    def _commit_price(self) -> None:
+        self._commit(price=self.price.text(), currency=self.currency.currentText() or None)
+
+
+class EpisodeInspector(QWidget):
+    relinkRequested = Signal()
+
+    def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: bold; font-size: 14px")
+        self.title = QLineEdit()
+        self.title.setAccessibleName(self.tr("Episode title"))
+        self.title_count = _Counter()
+        self.in_point = QLineEdit()
+        self.in_point.setAccessibleName(self.tr("In point"))
+        self.in_point.setToolTip(self.tr("In point (I sets it at the playhead)"))
+        self.out_point = QLineEdit()
+        self.out_point.setAccessibleName(self.tr("Out point"))
+        self.out_point.setToolTip(self.tr("Out point (O sets it at the playhead)"))
+        self.length = QLabel()
+        self.free = QCheckBox(self.tr("Free preview"))
+        self.free.setToolTip(self.tr("Buyers-to-be can watch this episode for free"))
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.setAccessibleName(self.tr("Source file"))
+        self.relink = QPushButton(self.tr("Find the missing file…"))
+        self.error = _error_label()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow("", self.title_count)
+        form.addRow(self.tr("In"), self.in_point)
+        form.addRow(self.tr("Out"), self.out_point)
+        form.addRow(self.tr("Length"), self.length)
+        form.addRow("", self.free)
+        form.addRow(self.tr("Source"), self.facts)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addWidget(self.relink)
+        layout.addWidget(self.error)
+        layout.addStretch()
+        self.episode: Episode | None = None
+        self.media: MediaRecord | None = None
+        self.title.editingFinished.connect(self._commit_title)
+        self.title.textChanged.connect(self._count)
+        self.in_point.editingFinished.connect(self._commit_trim)
+        self.out_point.editingFinished.connect(self._commit_trim)
+        self.free.toggled.connect(self._commit_free)
+        self.relink.clicked.connect(self.relinkRequested)
+
+    def show_episode(self, e: Episode, media: MediaRecord | None, profile_name: str) -> None:
+        self.episode, self.media = e, media
+        self.profile = load_profile(profile_name)
+        self.heading.setText(self.tr("Episode {0}").format(e.position))
+        for w in (self.title, self.in_point, self.out_point, self.free):
+            w.blockSignals(True)
+        self.title.setText(e.title)
+        self.in_point.setText(format_timecode(e.trim.start))
+        self.out_point.setText(format_timecode(e.trim.end))
+        self.free.setChecked(e.free_preview)
+        for w in (self.title, self.in_point, self.out_point, self.free):
+            w.blockSignals(False)
+        self.length.setText(format_duration(e.duration))
+        self._count()
+        self.error.hide()
+        self.relink.setVisible(bool(media and media.missing))
+        self.facts.setText(self._facts(media))
+
+    def _facts(self, m: MediaRecord | None) -> str:
+        if m is None:
+            return self.tr("Unknown media")
+        i = m.info
+        lines = [Path(m.path).name]
+        if m.missing:
+            lines.append(self.tr("MISSING: {0}").format(m.path))
+        size = i.display_size
+        if size:
+            rate = f"{float(i.frame_rate):.3g} fps" if i.frame_rate else "?"
+            vfr = self.tr(" (variable)") if i.variable_frame_rate else ""
+            lines.append(f"{(i.video_codec or '?').upper()} {size[0]}×{size[1]}, {rate}{vfr}")
+        if i.rotation:
+            lines.append(self.tr("Rotated {0}°").format(i.rotation))
+        if i.audio_codec:
+            lines.append(self.tr("Sound: {0}, {1} Hz, {2} ch").format(
+                i.audio_codec.upper(), i.audio_sample_rate, i.audio_channels))
+        else:
+            lines.append(self.tr("No sound"))
+        lines.append(self.tr("{0}, {1:.1f} MB").format(format_duration(i.duration),
+                                                       i.size / 1e6))  # fmt: skip
+        return "\n".join(lines)
+
+    def _count(self) -> None:
+        if self.episode is not None:
+            self.title_count.show_count(text_length(self.title.text()),
+                                        self.profile.max_episode_title_length)  # fmt: skip
+
+    def _commit_title(self) -> None:
+        if self.episode is not None:
+            self.controller.set_episode_title(self.episode.id, self.title.text().strip())
+
+    def _commit_free(self, checked: bool) -> None:
+        if self.episode is not None:
+            self.controller.set_free_preview(self.episode.id, checked)
+
+    def _commit_trim(self) -> None:
+        if self.episode is None:
+            return
+        rate = self.media.info.frame_rate if self.media else None
+        try:
+            start = parse_timecode(self.in_point.text(), rate)
+            end = parse_timecode(self.out_point.text(), rate)
+            self.controller.set_trim(self.episode.id, start, end)
+            self.error.hide()
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+
+
+class Inspector(QStackedWidget):
+    def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.collection_page = CollectionInspector(controller)
+        self.episode_page = EpisodeInspector(controller)
+        self.empty = QLabel(self.tr("Open or create a collection to start."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.addWidget(self.empty)
+        self.addWidget(self.collection_page)
+        self.addWidget(self.episode_page)
+        self.setMinimumWidth(300)

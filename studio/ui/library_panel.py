@@ -1,0 +1,133 @@
+"""The library of collections: search, new, duplicate, delete (with confirmation)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.domain.timecode import format_duration
+from studio.ui.controller import StudioController
+
+
+class LibraryPanel(QWidget):
+    collectionChosen = Signal(object)  # collection id or None
+
+    def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search collections"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search collections"))
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Collections"))
+        self.new_button = self._button(self.tr("New"), self.tr("New collection (Ctrl+N)"),
+                                       self.new_collection)  # fmt: skip
+        self.dup_button = self._button(self.tr("Duplicate"),
+                                       self.tr("Duplicate the selected collection"),
+                                       self.duplicate)  # fmt: skip
+        self.del_button = self._button(self.tr("Delete"),
+                                       self.tr("Delete the selected collection"),
+                                       self.delete)  # fmt: skip
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.dup_button, self.del_button):
+            buttons.addWidget(b)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        self.search.textChanged.connect(self._filter)
+        self.list.currentItemChanged.connect(self._chosen)
+        controller.collectionsChanged.connect(self.reload)
+        self._reloading = False
+        self.reload()
+
+    def _button(self, text: str, tip: str, slot) -> QToolButton:
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setAccessibleName(tip)
+        b.clicked.connect(slot)
+        return b
+
+    def reload(self) -> None:
+        current = self.controller.collection.id if self.controller.collection else None
+        self._reloading = True
+        self.list.clear()
+        lib = self.controller.ctx.library
+        for c in self.controller.collections():
+            eps = lib.episodes(c.id)
+            total = format_duration(sum(e.duration for e in eps))
+            counts = self.tr("{0} episodes · {1}").format(len(eps), total)
+            item = QListWidgetItem(f"{c.title}\n{counts}")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setToolTip(c.title)
+            self.list.addItem(item)
+            if c.id == current:
+                self.list.setCurrentItem(item)
+        self._reloading = False
+        self._filter(self.search.text())
+        has = self.list.currentItem() is not None
+        self.dup_button.setEnabled(has)
+        self.del_button.setEnabled(has)
+
+    def _filter(self, text: str) -> None:
+        needle = text.casefold().strip()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            item.setHidden(bool(needle) and needle not in item.text().casefold())
+
+    def _chosen(self, item: QListWidgetItem | None) -> None:
+        has = item is not None
+        self.dup_button.setEnabled(has)
+        self.del_button.setEnabled(has)
+        if self._reloading:
+            return
+        self.collectionChosen.emit(item.data(Qt.ItemDataRole.UserRole) if item else None)
+
+    def select(self, collection_id: str | None) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == collection_id:
+                self.list.setCurrentRow(i)
+                return
+
+    def new_collection(self) -> None:
+        title, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Title:"))
+        if ok and title.strip():
+            c = self.controller.new_collection(title)
+            self.select(c.id)
+
+    def duplicate(self) -> None:
+        item = self.list.currentItem()
+        if item:
+            c = self.controller.duplicate_collection(item.data(Qt.ItemDataRole.UserRole))
+            self.select(c.id)
+
+    def delete(self) -> None:
+        item = self.list.currentItem()
+        if not item:
+            return
+        cid = item.data(Qt.ItemDataRole.UserRole)
+        c = self.controller.ctx.library.collection(cid)
+        n = self.controller.ctx.library.episode_count(cid)
+        answer = QMessageBox.question(
+            self, self.tr("Delete collection"),
+            self.tr("Delete '{0}' and its {1} episodes? The video files stay on disk. "
+                    "This cannot be undone.").format(c.title, n),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.delete_collection(cid)
