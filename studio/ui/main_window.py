@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.statusBar().addPermanentWidget(self.task_indicator)
         self.statusBar().addPermanentWidget(self.ready)
+        self.resizeDocks([self.checks_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.library_dock, self.inspector_dock], [240, 330],
+                         Qt.Orientation.Horizontal)  # fmt: skip
         self._make_actions()
         self._wire()
         self._update_title()
