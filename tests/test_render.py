@@ -190,3 +190,26 @@ def test_a_damaged_source_fails_with_a_message_naming_the_file(clip_vertical, tm
                label="episode 1 'Intro'")  # fmt: skip
     assert "episode 1 'Intro'" in str(err.value) and "take-3.mp4" in str(err.value)
     assert list((tmp_path / "o").iterdir()) == []
+
+
+def test_smart_cut_falls_back_when_the_direct_join_misses_a_frame(clip_bframes, grabber,
+                                                                  tmp_path, monkeypatch):
+    """If the out point read from the source lets an extra frame through, the render
+    notices (frame count) and makes the copied part separately instead."""
+    import studio.editor.render as render_mod
+
+    real = render_mod._keyframe_dts_us
+    monkeypatch.setattr(render_mod, "_keyframe_dts_us",
+                        lambda src, t: real(src, t) + 100_000)  # 3 frames too late
+    paths = []
+    real_join = render_mod._smart_join
+
+    def spy(*args, direct, **kw):
+        paths.append(direct)
+        return real_join(*args, direct=direct, **kw)
+
+    monkeypatch.setattr(render_mod, "_smart_join", spy)
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6_370_000),
+                               tmp_path / "fallback.mp4", grabber)  # fmt: skip
+    assert paths == [True, False]
+    assert plan.strategy is Strategy.SMART

@@ -13,6 +13,7 @@ widgets.
 
 from __future__ import annotations
 
+import math
 import shutil
 import uuid
 from collections.abc import Callable
@@ -122,6 +123,9 @@ class _Steps:
 
         return on
 
+    def restart(self) -> None:
+        self.done, self.step = 0.0, 0
+
     def next(self) -> None:
         self.done += self.weights[self.step]
         self.step += 1
@@ -217,14 +221,38 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
                    on_progress=steps.callback(plan.duration))  # fmt: skip
         steps.next()
         return
-    # The parts are made at the same time (the encodes are short and CPU-bound,
-    # the copy is I/O-bound), then joined with exact durations.
-    pieces = [work / f"part{i:02d}.ts" for i in range(len(plan.segments))]
-    with ThreadPoolExecutor(max_workers=len(plan.segments)) as pool:
+    # Fast path: only the partial GOPs are made (at the same time); the concat
+    # demuxer reads the copied part straight from the source, between its exact
+    # keyframes, so the long middle is read once. If the result does not have
+    # the planned frames (a source whose timestamps defeat the out point), the
+    # safe path copies the middle to a file of its own first.
+    try:
+        _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps,
+                    audio_of, audio_kwargs, direct=True)  # fmt: skip
+        verify(part, plan, label)
+        return
+    except RenderError:
+        part.unlink(missing_ok=True)
+        steps.restart()
+    _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
+                audio_kwargs, direct=False)  # fmt: skip
+
+
+def _concat_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
+                audio_kwargs, *, direct: bool) -> None:  # fmt: skip
+    fd = half * 2
+    jobs = [(i, seg) for i, seg in enumerate(plan.segments)
+            if seg.mode == "encode" or not direct]  # fmt: skip
+    pieces = {i: work / f"part{i:02d}.ts" for i, _seg in jobs}
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         futures = [
-            pool.submit(_render_segment, src, seg, piece, offset, half, settings, cancel, label,
-                        steps.callback(seg.end - seg.start))  # fmt: skip
-            for seg, piece in zip(plan.segments, pieces, strict=True)
+            pool.submit(_render_segment, src, seg, pieces[i], offset, half, settings, cancel,
+                        label, steps.callback(seg.end - seg.start))  # fmt: skip
+            for i, seg in jobs
         ]
         try:
             for f in futures:
@@ -234,9 +262,20 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
             if cancel is not None:
                 cancel.cancel()  # stop the other parts too
             raise
-    lines = [f"file '{piece.name}'\nduration {float(Fraction(seg.frames) * fd / US):.6f}\n"
-             for seg, piece in zip(plan.segments, pieces, strict=True)]  # fmt: skip
-    listing = work / "parts.txt"
+    lines = []
+    for i, seg in enumerate(plan.segments):
+        seconds = float(Fraction(seg.frames) * fd / US)
+        if i in pieces:
+            lines.append(f"file {_concat_path(pieces[i])}\nduration {seconds:.6f}\n")
+            continue
+        entry = f"file {_concat_path(src.resolve())}\ninpoint {_s(seg.start + offset)}\n"
+        if seg.end < plan.end or i < len(plan.segments) - 1:
+            # The demuxer stops at the first packet whose DECODE time reaches the
+            # out point: aim half a frame before the next keyframe's decode time.
+            dts = _keyframe_dts_us(src, seg.end)
+            entry += f"outpoint {_s(dts + offset - half)}\n"
+        lines.append(entry + f"duration {seconds:.6f}\n")
+    listing = work / ("direct.txt" if direct else "parts.txt")
     listing.write_text("ffconcat version 1.0\n" + "".join(lines))
     vid = ffmpeg.input(str(listing), f="concat", safe=0)["v:0"]
     src_audio = ffmpeg.input(str(src), ss=_s(plan.start + offset), t=_s(plan.duration))
@@ -246,6 +285,24 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
     run_ffmpeg(compile_args(out), what=tr("Joining {what}").format(what=label), cancel=cancel,
                on_progress=steps.callback(plan.duration))  # fmt: skip
     steps.next()
+
+
+def _keyframe_dts_us(src: Path, time_us: int) -> int:
+    """The decode time (media µs, may be below the pts) of the keyframe shown at ``time_us``."""
+    timeline = keyframes.default_index().timeline(src)
+    target = timeline.to_pts(time_us)
+    with av.open(str(src)) as c:
+        stream = c.streams.video[0]
+        c.seek(target, stream=stream, backward=True, any_frame=False)
+        for packet in c.demux(stream):
+            if packet.pts is None or packet.dts is None:
+                continue
+            if packet.pts >= target and packet.is_keyframe:
+                return math.floor((packet.dts - timeline.start_pts) * timeline.time_base * US)
+            if packet.pts > target + 10 * stream.time_base.denominator:
+                break
+    raise RenderError(tr("The keyframe at {time} could not be found.").format(
+        time=_s(time_us)))
 
 
 def _keyframe_input(src: Path, keyframe_us: int, half):
