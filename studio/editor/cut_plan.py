@@ -250,6 +250,10 @@ def plan_cut(
                    "point, the rest copied"))  # fmt: skip
             reason = template.format(frames=encoded)
         strategy = Strategy.SMART
+    if audio == "encode":
+        note = tr("the sound is re-encoded to normalise its loudness") \
+            if settings.normalize_loudness else tr("the sound is re-encoded to AAC")  # fmt: skip
+        reason = tr("{reason}; {note}").format(reason=reason, note=note)
     return CutPlan(strategy, reason, start, end, frames, tuple(segments), audio, out,
                    _estimate(info, tuple(segments), out, audio, settings))  # fmt: skip
 
