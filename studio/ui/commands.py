@@ -1,9 +1,15 @@
-"""Undoable edits. Each redo/undo is one committed library transaction."""
+"""Undoable edits. Each redo/undo is one committed library transaction.
+
+Their texts (Edit > Undo ...) are translated in the controller's context,
+"StudioController", with literal QCoreApplication.translate() calls: lupdate
+would file ``controller.tr(...)`` under a context named "controller".
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from studio.domain.models import Collection, Episode
@@ -48,7 +54,8 @@ class _Edit(QUndoCommand):
 
 class SetTrim(_Edit):
     def __init__(self, controller, episode: Episode, new: TimeRange) -> None:
-        super().__init__(controller, controller.tr("Trim episode {0} to {1}–{2}").format(
+        super().__init__(controller, QCoreApplication.translate(
+            "StudioController", "Trim episode {0} to {1}–{2}").format(
             episode.position, format_timecode(new.start), format_timecode(new.end)))
         self.episode_id, self.old, self.new = episode.id, episode.trim, new
 
@@ -99,7 +106,8 @@ class SetCollection(_Edit):
 
 class Reorder(_Edit):
     def __init__(self, controller, collection_id: str, old: list[str], new: list[str]) -> None:
-        super().__init__(controller, controller.tr("Reorder episodes"))
+        super().__init__(controller, QCoreApplication.translate("StudioController",
+                                                                "Reorder episodes"))
         self.cid, self.old, self.new = collection_id, old, new
 
     def do(self) -> None:
@@ -113,8 +121,10 @@ class Reorder(_Edit):
 
 class RemoveEpisodes(_Edit):
     def __init__(self, controller, episodes: list[Episode]) -> None:
-        text = controller.tr("Remove {0} episodes").format(len(episodes)) if len(episodes) > 1 \
-            else controller.tr("Remove episode '{0}'").format(episodes[0].title)  # fmt: skip
+        text = QCoreApplication.translate(
+            "StudioController", "Remove {0} episodes").format(len(episodes)) \
+            if len(episodes) > 1 else QCoreApplication.translate(
+            "StudioController", "Remove episode '{0}'").format(episodes[0].title)  # fmt: skip
         super().__init__(controller, text)
         self.episodes = sorted(episodes, key=lambda e: e.position)
 

@@ -10,6 +10,7 @@ from studio import covers
 from studio.domain.models import Collection
 from studio.domain.timecode import format_timecode
 from studio.editor.frames import FrameGrabber
+from studio.i18n import decimal
 from studio.store.library import Library
 from studio.ui import commands
 from studio.ui.images import to_qimage
@@ -58,7 +59,7 @@ class CoverSuggestions(QDialog):
                 "Episode {0} at {1}").format(f.episode.position,
                                              format_timecode(f.time_us - f.episode.trim.start)))
             item.setData(Qt.ItemDataRole.UserRole, f)
-            item.setToolTip(self.tr("Score {0:.2f}").format(f.score))
+            item.setToolTip(self.tr("Score {0}").format(decimal(f"{f.score:.2f}")))
             self.list.addItem(item)
 
     def _choose(self, item: QListWidgetItem) -> None:

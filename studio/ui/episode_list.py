@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QRect,
@@ -171,7 +172,7 @@ class EpisodeDelegate(QStyledItemDelegate):
         state = model.states.get(e.id, "")
         detail = format_duration(e.duration) + (f"  ·  {state}" if state else "")
         if e.free_preview:
-            detail += "  ·  " + model.tr("free preview")
+            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "free preview")
         painter.drawText(sub, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
         # badges: missing media, errors, warnings
         badges = []

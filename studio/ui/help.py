@@ -13,23 +13,33 @@ from studio import __version__
 
 
 def shortcut_rows() -> list[tuple[str, str]]:
-    t = lambda s: QCoreApplication.translate("Shortcuts", s)  # noqa: E731
+    # Literal QCoreApplication.translate() calls: lupdate extracts nothing from a call
+    # through a variable. Key names are translated too ("Space" is "Espace" in French).
     return [
-        ("Space", t("Play or pause")),
-        ("J / K / L", t("Play backwards / pause / play forwards (press again for faster)")),
-        ("← / →", t("One frame back / forward")),
-        ("Shift+← / Shift+→", t("One second back / forward")),
-        ("Home / End", t("Go to the start / end of the clip")),
-        ("I / O", t("Set the in / out point at the playhead")),
-        ("Shift+I / Shift+O", t("Go to the in / out point")),
-        ("/", t("Play the trimmed range")),
-        ("Ctrl+I", t("Import clips")),
-        ("Ctrl+E", t("Export")),
-        ("Ctrl+N", t("New collection")),
-        ("Ctrl+Z / Ctrl+Shift+Z", t("Undo / redo")),
-        ("Delete", t("Remove the selected episodes")),
-        ("Ctrl+Wheel, + / -", t("Zoom the timeline")),
-        ("F1", t("This sheet")),
+        (QCoreApplication.translate("Shortcuts", "Space"),
+         QCoreApplication.translate("Shortcuts", "Play or pause")),
+        ("J / K / L", QCoreApplication.translate(
+            "Shortcuts", "Play backwards / pause / play forwards (press again for faster)")),
+        ("← / →", QCoreApplication.translate("Shortcuts", "One frame back / forward")),
+        (QCoreApplication.translate("Shortcuts", "Shift+← / Shift+→"),
+         QCoreApplication.translate("Shortcuts", "One second back / forward")),
+        (QCoreApplication.translate("Shortcuts", "Home / End"),
+         QCoreApplication.translate("Shortcuts", "Go to the start / end of the clip")),
+        ("I / O",
+         QCoreApplication.translate("Shortcuts", "Set the in / out point at the playhead")),
+        (QCoreApplication.translate("Shortcuts", "Shift+I / Shift+O"),
+         QCoreApplication.translate("Shortcuts", "Go to the in / out point")),
+        ("/", QCoreApplication.translate("Shortcuts", "Play the trimmed range")),
+        ("Ctrl+I", QCoreApplication.translate("Shortcuts", "Import clips")),
+        ("Ctrl+E", QCoreApplication.translate("Shortcuts", "Export")),
+        ("Ctrl+N", QCoreApplication.translate("Shortcuts", "New collection")),
+        (QCoreApplication.translate("Shortcuts", "Ctrl+Z / Ctrl+Shift+Z"),
+         QCoreApplication.translate("Shortcuts", "Undo / redo")),
+        (QCoreApplication.translate("Shortcuts", "Delete"),
+         QCoreApplication.translate("Shortcuts", "Remove the selected episodes")),
+        (QCoreApplication.translate("Shortcuts", "Ctrl+Wheel, + / -"),
+         QCoreApplication.translate("Shortcuts", "Zoom the timeline")),
+        ("F1", QCoreApplication.translate("Shortcuts", "This sheet")),
     ]
 
 
@@ -49,14 +59,17 @@ class ShortcutsDialog(QDialog):
 
 
 def about_text() -> str:
-    t = lambda s: QCoreApplication.translate("About", s)  # noqa: E731
+    tagline = QCoreApplication.translate(
+        "About", "Assemble, check, render and publish premium video collections.")
+    licences = QCoreApplication.translate("About", "Licences:")
+    bundled = QCoreApplication.translate("About", "and the bundled ffmpeg program, with x264")
     return (
         f"<h3>Series Studio {__version__}</h3>"
-        f"<p>{t('Assemble, check, render and publish premium video collections.')}</p>"
-        f"<p>{t('Licences')}:<br>"
+        f"<p>{tagline}</p>"
+        f"<p>{licences}<br>"
         f"Qt {qVersion()} / PySide6 {pyside_version}: LGPL v3<br>"
         f"FFmpeg (PyAV {av.__version__}, FFmpeg {av.ffmpeg_version_info}"
-        f" {t('and the bundled ffmpeg program, with x264')}): GPL v3<br>"
+        f" {bundled}): GPL v3<br>"
         f"OpenCV: Apache 2.0</p>"
         f"<p>Python {platform.python_version()} · {platform.system()}</p>"
     )

@@ -24,11 +24,22 @@ def resolve(code: str | None) -> str:
 
 
 def install(app: QApplication, code: str | None) -> str:
-    """Install translators for ``code`` (replacing earlier ones); returns the language used."""
+    """Install translators for ``code`` (replacing earlier ones); returns the language used.
+
+    Call it before building widgets: a widget takes its texts when it is made.
+    Also makes the language's number format the default (QLocale), for spin boxes.
+    """
     lang = resolve(code)
     for old in getattr(app, "_studio_translators", []):
         app.removeTranslator(old)
     app._studio_translators = []
+    if not hasattr(app, "_studio_default_locale"):
+        app._studio_default_locale = QLocale()
+    system = QLocale.system()
+    if lang == "en" or system.name().split("_")[0] == lang:
+        QLocale.setDefault(app._studio_default_locale)
+    else:
+        QLocale.setDefault(QLocale(lang))
     try:
         from studio import i18n as core
 
@@ -39,7 +50,9 @@ def install(app: QApplication, code: str | None) -> str:
         return lang
     qm = resources.files("studio.resources") / "i18n" / f"studio_{lang}.qm"
     ours = QTranslator(app)
-    if qm.is_file() and ours.load(qm.read_bytes()):
+    data = qm.read_bytes() if qm.is_file() else b""
+    if data and ours.load(data):
+        ours._studio_data = data  # QTranslator reads the bytes in place: keep them alive
         app.installTranslator(ours)
         app._studio_translators.append(ours)
     qt = QTranslator(app)

@@ -27,6 +27,7 @@ from studio.domain.errors import UserError
 from studio.domain.models import Collection, Episode, MediaRecord
 from studio.domain.profiles import load_profile, text_length
 from studio.domain.timecode import format_duration, format_timecode, parse_timecode
+from studio.i18n import decimal
 from studio.ui.controller import StudioController
 
 
@@ -244,7 +245,8 @@ class EpisodeInspector(QWidget):
             lines.append(self.tr("MISSING: {0}").format(m.path))
         size = i.display_size
         if size:
-            rate = f"{float(i.frame_rate):.3g} fps" if i.frame_rate else "?"
+            rate = self.tr("{0} fps").format(decimal(f"{float(i.frame_rate):.3g}")) \
+                if i.frame_rate else "?"
             vfr = self.tr(" (variable)") if i.variable_frame_rate else ""
             lines.append(f"{(i.video_codec or '?').upper()} {size[0]}×{size[1]}, {rate}{vfr}")
         if i.rotation:
@@ -254,8 +256,8 @@ class EpisodeInspector(QWidget):
                 i.audio_codec.upper(), i.audio_sample_rate, i.audio_channels))
         else:
             lines.append(self.tr("No sound"))
-        lines.append(self.tr("{0}, {1:.1f} MB").format(format_duration(i.duration),
-                                                       i.size / 1e6))  # fmt: skip
+        lines.append(self.tr("{0}, {1} MB").format(format_duration(i.duration),
+                                                   decimal(f"{i.size / 1e6:.1f}")))  # fmt: skip
         return "\n".join(lines)
 
     def _count(self) -> None:

@@ -569,6 +569,7 @@ class MainWindow(QMainWindow):
                     self._seek(t)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        #: Must be how the translation of ExportDialog's "Exporting '{0}'" begins.
         exporting = [t for t in self.tasks.tasks() if t.label.startswith(self.tr("Exporting"))]
         if exporting:
             answer = QMessageBox.question(

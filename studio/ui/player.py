@@ -83,21 +83,20 @@ _UNCHECKED = object()
 _backend_problem: object = _UNCHECKED
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Player", text)
-
-
 def _check_backend() -> str | None:
     try:
         from PySide6.QtMultimedia import QMediaPlayer
         from PySide6.QtMultimediaWidgets import QVideoWidget
     except ImportError as exc:  # e.g. libpulse.so.0 missing on a bare Linux
-        return _tr("No playback: Qt Multimedia could not be loaded ({0}). "
-                   "On Linux, install libpulse0.").format(exc)
+        return QCoreApplication.translate(
+            "Player", "No playback: Qt Multimedia could not be loaded ({0}). "
+                      "On Linux, install libpulse0.").format(exc)
     if not QMediaPlayer().isAvailable():
-        return _tr("No playback: Qt Multimedia has no media backend on this system.")
+        return QCoreApplication.translate(
+            "Player", "No playback: Qt Multimedia has no media backend on this system.")
     if QVideoWidget().videoSink() is None:
-        return _tr("No playback: Qt Multimedia has no video output on this system.")
+        return QCoreApplication.translate(
+            "Player", "No playback: Qt Multimedia has no video output on this system.")
     return None
 
 
@@ -220,7 +219,8 @@ class _FrameWorker:
         except Exception as exc:  # a bug: say so instead of freezing the preview
             log.exception("preview worker failed on %s", req.path)
             return _Reply(req.gen, req.seq, req.steps,
-                          error=_tr("The preview failed: {0}").format(exc))
+                          error=QCoreApplication.translate(
+                              "Player", "The preview failed: {0}").format(exc))
 
     def _grab(self, req: _Request, g: FrameGrabber) -> _Reply | None:
         path = req.path
@@ -269,7 +269,8 @@ def _frame_n_away(
             break
         if complete:
             if not times:
-                raise UserError(_tr("This clip has no picture to show."))
+                raise UserError(QCoreApplication.translate(
+                    "Player", "This clip has no picture to show."))
             break
         span *= 2
     j = min(max(j, 0), len(times) - 1)
@@ -461,7 +462,8 @@ class Player(QWidget):
         global _backend_problem
         if _backend_problem is _UNCHECKED:
             if QCoreApplication.instance() is None:
-                return _tr("No playback: the application has not started yet.")
+                return QCoreApplication.translate(
+                    "Player", "No playback: the application has not started yet.")
             _backend_problem = _check_backend()
         return _backend_problem  # type: ignore[return-value]
 
@@ -495,10 +497,8 @@ class Player(QWidget):
         self._frame_us = float(frame_duration_us) if frame_duration_us > 0 else US / 30
         self._rate = Fraction(US / self._frame_us).limit_denominator(1001)
         if self._multimedia:
-            from PySide6.QtMultimedia import QMediaDevices
-
             self._mp.setSource(QUrl.fromLocalFile(self._path))
-            if not QMediaDevices.audioOutputs():
+            if self._mp.audioOutput() is None:
                 self.statusMessage.emit(self.tr("No sound device found: the preview is silent."))
         else:
             self._view.show_text(self.tr("Loading…"))
@@ -644,7 +644,7 @@ class Player(QWidget):
         self._start(speed)
 
     def set_range(self, in_us: int, out_us: int) -> None:
-        """The trimmed range [in, out) that :meth:`play_range` plays."""
+        """The trimmed range [in, out) that :meth:`play_range` plays (load() clears it)."""
         lo = max(0, int(in_us))
         hi = int(out_us) if self._duration_us <= 0 else min(int(out_us), self._duration_us)
         self._range = (lo, hi) if hi > lo else None
@@ -662,6 +662,8 @@ class Player(QWidget):
         self._halt()
         if from_us is not None:
             self._pos_us = min(max(0, from_us), self._duration_us - 1)
+            self._seq += 1  # replies to earlier seeks are no longer the latest word
+            self._replied_seq = self._seq
         self._set_speed(speed)
         self._set_playing(True)
         if self._multimedia and speed > 0:
@@ -693,13 +695,15 @@ class Player(QWidget):
             self._mp.pause()
             self._pos_us = self._shown_us
         self._set_playing(False)
+        if self._multimedia and self._speed < 0:
+            self._request(self._pos_us, 0)  # backwards seeks were approximate: land exactly
         self._emit_position()
 
     def _on_clock(self) -> None:
         """Fallback play and backwards shuttle: move the picture to where the clock says."""
         t = self._anchor_us + int(self._clock.elapsed() * 1000 * self._speed)
         hi = self._stop_at if self._stop_at is not None else self._duration_us
-        if t >= hi or t <= 0:
+        if t >= hi or (t <= 0 and self._speed < 0):
             self._stop_at = None
             self._halt()
             self.seek(max(0, hi - 1) if t > 0 else 0)
@@ -767,6 +771,22 @@ class Player(QWidget):
             self._request(self._pos_us, 0)
             self._emit_position()
 
+    def _sync_audio(self) -> None:
+        """Attach an audio output only while a sound device exists.
+
+        Without one, the FFmpeg backend warns from its audio thread at every start; with a
+        Python Qt message handler installed (pytest-qt, or an app that routes Qt logs to
+        ``logging``) that warning needs the GIL while the GUI thread holds it inside a
+        blocking QMediaPlayer call (stop, setSource): a deadlock seen in tests here.
+        """
+        from PySide6.QtMultimedia import QAudioOutput, QMediaDevices
+
+        if QMediaDevices.audioOutputs():
+            if self._mp.audioOutput() is None:
+                self._mp.setAudioOutput(QAudioOutput(self))
+        elif self._mp.audioOutput() is not None:
+            self._mp.setAudioOutput(None)
+
     def _on_media_error(self, error: object, text: str) -> None:
         if self._path is not None:
             self.statusMessage.emit(self.tr("The preview cannot play this file: {0}").format(text))
@@ -784,7 +804,8 @@ class Player(QWidget):
             self.frameShown.emit(media)
         elif self._stop_at is not None and self._speed > 0:
             end = frame.endTime() - self._offset_us  # type: ignore[attr-defined]
-            if end >= self._stop_at - 2 or media >= self._stop_at:
+            stale = media > self._stop_at + 3 * self._frame_us  # from before the seek
+            if not stale and end >= self._stop_at - 2:
                 out = self._stop_at
                 self._stop_at = None
                 self._halt()
@@ -800,12 +821,13 @@ class Player(QWidget):
 
     def _build(self) -> None:
         if self._multimedia:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+            from PySide6.QtMultimedia import QMediaDevices, QMediaPlayer
             from PySide6.QtMultimediaWidgets import QVideoWidget
 
             self._mp = QMediaPlayer(self)
-            self._audio = QAudioOutput(self)
-            self._mp.setAudioOutput(self._audio)
+            self._devices = QMediaDevices(self)
+            self._devices.audioOutputsChanged.connect(self._sync_audio)
+            self._sync_audio()
             self._video = QVideoWidget(self)
             self._video.setMinimumSize(160, 90)
             self._video.setAccessibleName(self.tr("Preview"))

@@ -14,8 +14,16 @@ from studio.domain.errors import UserError
 def run_gui(library_path: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Series Studio")
-    app.setOrganizationName("Series Studio")
+    app.setOrganizationName("Series Studio")  # QSettings are read under these names
     app.setApplicationVersion(__version__)
+    from studio.ui import i18n
+    from studio.ui.settings import THEMES, apply_theme, prefs
+
+    # Before anything is built or said: widgets and messages take their texts when made.
+    settings = prefs()
+    i18n.install(app, str(settings.value("ui/language", "system") or "system"))
+    theme = str(settings.value("ui/theme", "system") or "system")
+    apply_theme(app, theme if theme in THEMES else "system")
     try:
         ctx = AppContext.open(library_path)
     except UserError as exc:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.app import default_library_path
+from studio.i18n import decimal
 
 LANGUAGES = {"system": "System", "en": "English", "fr": "Français"}
 THEMES = ["system", "light", "dark"]
@@ -81,10 +82,11 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.cache_limit = QSpinBox()
         self.cache_limit.setRange(64, 100_000)
-        self.cache_limit.setSuffix(" MB")
+        self.cache_limit.setSuffix(self.tr(" MB"))
         self.cache_limit.setValue(int(s.value("cache/limit_mb", 512)))
         self.cache_limit.setAccessibleName(self.tr("Thumbnail cache size"))
-        self.cache_used = QLabel(self.tr("{0:.1f} MB used").format(cache_size_bytes / 1e6))
+        self.cache_used = QLabel(self.tr("{0} MB used").format(
+            decimal(f"{cache_size_bytes / 1e6:.1f}")))
         clear = QPushButton(self.tr("Clear cache"))
         clear.clicked.connect(self._clear)
         self.language = QComboBox()
@@ -133,7 +135,7 @@ class SettingsDialog(QDialog):
 
     def _clear(self) -> None:
         self.cacheCleared.emit()
-        self.cache_used.setText(self.tr("{0:.1f} MB used").format(0.0))
+        self.cache_used.setText(self.tr("{0} MB used").format(decimal("0.0")))
 
     def accept(self) -> None:
         s = prefs()
