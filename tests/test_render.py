@@ -213,3 +213,27 @@ def test_smart_cut_falls_back_when_the_direct_join_misses_a_frame(clip_bframes, 
                                tmp_path / "fallback.mp4", grabber)  # fmt: skip
     assert paths == [True, False]
     assert plan.strategy is Strategy.SMART
+
+
+def test_copy_of_a_landscape_clip(clip_landscape, grabber, tmp_path):
+    plan, _ = render_and_check(clip_landscape, TimeRange(2 * US, 7_300_000),
+                               tmp_path / "copy-wide.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.COPY
+
+
+def test_smart_cut_of_a_vertical_clip(clip_vertical, grabber, tmp_path):
+    plan, _ = render_and_check(clip_vertical, TimeRange(2_450_000, 8_900_000),
+                               tmp_path / "smart-tall.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.SMART
+
+
+def test_reencode_of_a_landscape_clip_reframed_to_9_16(clip_landscape, tmp_path):
+    settings = RenderSettings(reframe="pad_blur")
+    info = probe(clip_landscape)
+    trim = snap_trim(clip_landscape, info, TimeRange(US, 3 * US))
+    plan = plan_cut(info, cut_points(clip_landscape, info, trim), PROFILE, settings)
+    assert plan.strategy is Strategy.REENCODE and "9:16" in plan.reason
+    result = render(clip_landscape, info, plan, tmp_path / "tall.mp4", settings=settings)
+    out = probe(tmp_path / "tall.mp4")
+    assert (out.width, out.height) == (1080, 1920)
+    assert result.frames == plan.frames

@@ -192,13 +192,28 @@ def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_p
 
 
 @pytest.fixture
+def slow_probe(monkeypatch):
+    """Probing takes 50 ms a file, as on long camera files, so an import lasts long
+    enough to be cancelled or interrupted part-way whatever the machine's speed."""
+    import time
+
+    real = actions.probe
+
+    def slow(path):
+        time.sleep(0.05)
+        return real(path)
+
+    monkeypatch.setattr(actions, "probe", slow)
+
+
+@pytest.fixture
 def many_clips(tmp_path, make_clip):
     return [make_clip(f"clip{i:02d}.mp4", seconds=1, width=64 + 2 * i, height=36, fps=10,
                       audio=False) for i in range(30)]  # fmt: skip
 
 
 def test_cancelled_import_keeps_what_was_imported(window, qtbot, monkeypatch, many_clips,
-                                                  library_path):
+                                                  library_path, slow_probe):
     c = new_collection(window, qtbot, monkeypatch)
     seen = []
     window.controller.importResult.connect(seen.append)
@@ -212,7 +227,8 @@ def test_cancelled_import_keeps_what_was_imported(window, qtbot, monkeypatch, ma
     assert window.model.rowCount() == len(kept)
 
 
-def test_closing_during_an_import_loses_nothing_committed(qtbot, library_path, many_clips):
+def test_closing_during_an_import_loses_nothing_committed(qtbot, library_path, many_clips,
+                                                         slow_probe):
     ctx = AppContext.open(library_path)
     w = MainWindow(ctx, use_multimedia=False)
     qtbot.addWidget(w)

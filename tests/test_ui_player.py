@@ -140,15 +140,19 @@ def test_multimedia_play_range_stops_at_the_out_point(qtbot, media_player, clip_
     assert all(in_us - FRAME_30 <= p < out_us for p in positions[1:])
 
 
-def test_multimedia_shuttle_backwards_and_speed(qtbot, media_player, clip_vertical):
-    media_player.seek(3 * US)
+def test_multimedia_shuttle_backwards_and_speed(qtbot, media_player, clip_vertical, grabber):
+    go(qtbot, media_player, lambda: media_player.seek(3 * US), 3 * US)
     speeds: list[float] = []
     media_player.speedChanged.connect(speeds.append)
-    media_player.shuttle(-1)
-    assert media_player.is_playing() and media_player.speed() == -1.0
-    qtbot.waitUntil(lambda: media_player.position_us() < 2_700_000, timeout=WAIT)
+    with qtbot.waitSignal(media_player.positionChanged, timeout=WAIT,
+                          check_params_cb=lambda t: t < 2_700_000):
+        media_player.shuttle(-1)  # J: QMediaPlayer cannot, so paused seeks on a timer
+        assert media_player.is_playing() and media_player.speed() == -1.0
     media_player.shuttle(0)
     assert not media_player.is_playing()
+    want = grabber.frame_at(clip_vertical, media_player.position_us())
+    go(qtbot, media_player, lambda: None, want.start_us)  # K lands on an exact frame
+    assert diff(shown(media_player)[1], want.rgb) < 3
     media_player.shuttle(1)
     media_player.shuttle(1)
     media_player.shuttle(1)
@@ -269,11 +273,15 @@ def test_loading_another_clip_never_shows_the_old_one(qtbot, frame_player, clip_
 def test_fallback_plays_and_shuttles(qtbot, frame_player):
     with qtbot.waitSignal(frame_player.playingChanged, timeout=WAIT):
         frame_player.toggle_play()
-    qtbot.waitUntil(lambda: frame_player.position_us() > 400_000, timeout=WAIT)
+    with qtbot.waitSignal(frame_player.positionChanged, timeout=WAIT,
+                          check_params_cb=lambda t: t > 400_000):
+        pass
     frame_player.shuttle(-1)  # J while playing forwards: backwards at 1x
     assert frame_player.speed() == -1.0 and frame_player.is_playing()
     at = frame_player.position_us()
-    qtbot.waitUntil(lambda: frame_player.position_us() < at - 100_000, timeout=WAIT)
+    with qtbot.waitSignal(frame_player.positionChanged, timeout=WAIT,
+                          check_params_cb=lambda t: t < at - 100_000):
+        pass
     frame_player.shuttle(0)
     assert not frame_player.is_playing() and frame_player.speed() == 1.0
 

@@ -40,7 +40,7 @@ from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 US = 1_000_000
 
 
-CUT_PRESET = "ultrafast"  # x264 preset of the re-encoded frames of a smart cut (at a low CRF)
+CUT_PRESET = "superfast"  # x264 preset of the re-encoded frames of a smart cut (at a low CRF)
 
 
 class RenderError(UserError):
