@@ -307,6 +307,7 @@ def test_the_window_and_the_export_dialog_speak_french(french, qtbot, library, t
 
     # the collection page (no episode selected), then an episode
     assert w.inspector.currentWidget() is w.inspector.collection_page
+    screenshot(w, "fr_collection.png")
     w.episodes.select_id(vertical.id)
     assert w.inspector.currentWidget() is w.inspector.episode_page
     qtbot.waitUntil(lambda: w.player.displayed_image() is not None, timeout=20_000)

@@ -52,7 +52,7 @@
         <translation>Problèmes</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Ready to publish</source>
         <translation>Prêt à publier</translation>
     </message>
@@ -87,12 +87,14 @@
         <translation>{0} avertissements</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-26"/>
+        <location line="+36"/>
         <source>Error</source>
         <translation>Erreur</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-36"/>
+        <location line="+36"/>
         <source>Warning</source>
         <translation>Avertissement</translation>
     </message>
@@ -139,7 +141,7 @@
     <message>
         <location line="+6"/>
         <source>Use the frame at the playhead</source>
-        <translation>Image à la tête de lecture</translation>
+        <translation>Utiliser l’image à la tête de lecture</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -473,7 +475,7 @@
         <translation>Plan d’export</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Overall progress</source>
         <translation>Progression globale</translation>
     </message>
@@ -528,17 +530,20 @@
         <translation>Planification de l’export</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-70"/>
+        <location line="+75"/>
         <source>Copy</source>
         <translation>Copie directe</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-75"/>
+        <location line="+75"/>
         <source>Smart cut</source>
         <translation>Coupe intelligente</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-75"/>
+        <location line="+76"/>
         <source>Re-encode</source>
         <translation>Réencodage</translation>
     </message>
@@ -1077,17 +1082,17 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+323"/>
+        <location line="+328"/>
         <source>No clip loaded</source>
         <translation>Aucun clip chargé</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-50"/>
         <source>The preview cannot play this file: {0}</source>
         <translation>L’aperçu ne peut pas lire ce fichier&#xa0;: {0}</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <location line="+8"/>
         <source>Preview</source>
         <translation>Aperçu</translation>

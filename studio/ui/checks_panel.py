@@ -23,7 +23,9 @@ class ChecksPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(True)
         self.tree.setAccessibleName(self.tr("Problems"))
-        self.tree.setColumnWidth(0, 90)
+        width = self.tree.fontMetrics().horizontalAdvance  # the severity column fits its words
+        severities = (self.tr("Error"), self.tr("Warning"))
+        self.tree.setColumnWidth(0, max(90, 24 + max(map(width, severities))))
         self.tree.setColumnWidth(1, 70)
         self.tree.setColumnWidth(2, 460)
         layout = QVBoxLayout(self)

@@ -94,7 +94,9 @@ class ExportDialog(QDialog):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, 36)
         self.table.setColumnWidth(1, 220)
-        self.table.setColumnWidth(2, 90)
+        width = self.table.fontMetrics().horizontalAdvance  # the plan column fits its words:
+        strategies = (self.tr("Copy"), self.tr("Smart cut"), self.tr("Re-encode"))
+        self.table.setColumnWidth(2, max(90, 16 + max(map(width, strategies))))
         self.table.setColumnWidth(4, 140)
         self.estimate = QLabel()
         self.overall = QProgressBar()

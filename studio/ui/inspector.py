@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from studio.domain.errors import UserError
 from studio.domain.models import Collection, Episode, MediaRecord
-from studio.domain.profiles import load_profile, text_length
+from studio.domain.profiles import load_profile, said_money, text_length
 from studio.domain.timecode import format_duration, format_timecode, parse_timecode
 from studio.i18n import decimal
 from studio.ui.controller import StudioController
@@ -128,7 +128,7 @@ class CollectionInspector(QWidget):
         self.title.setText(c.title)
         if self.description.toPlainText() != c.description:
             self.description.setPlainText(c.description)
-        self.price.setText(c.price.format().split(" ")[0] if c.price else "")
+        self.price.setText(decimal(c.price.format().split(" ")[0]) if c.price else "")
         for w in (self.title, self.description, self.price):
             w.blockSignals(False)
         self.currency.clear()
@@ -136,7 +136,7 @@ class CollectionInspector(QWidget):
         if c.price:
             self.currency.setCurrentText(c.price.currency)
         self.price_hint.setText(self.tr("From {0} to {1}").format(
-            profile.min_price.format(), profile.max_price.format()))
+            said_money(profile.min_price), said_money(profile.max_price)))
         if c.cover is None:
             self.cover_label.setText(self.tr("No cover chosen yet."))
         elif c.cover.image_path:

@@ -24,6 +24,14 @@ def run_gui(library_path: str | None = None) -> int:
     i18n.install(app, str(settings.value("ui/language", "system") or "system"))
     theme = str(settings.value("ui/theme", "system") or "system")
     apply_theme(app, theme if theme in THEMES else "system")
+    # --library and STUDIO_LIBRARY win; then the library chosen in Settings.
+    import os
+
+    from studio.app import LIBRARY_ENV
+    from studio.ui.settings import library_path_setting
+
+    if library_path is None and not os.environ.get(LIBRARY_ENV):
+        library_path = library_path_setting()
     try:
         ctx = AppContext.open(library_path)
     except UserError as exc:
