@@ -61,3 +61,71 @@ def m0001_initial(db: Database) -> None:
         """
     )
 
+
+
+@migrations(name="0002_sync")
+def m0002_sync(db: Database) -> None:
+    """Publishing targets and the durable state of each upload and registration.
+
+    No secret is ever stored here: tokens live in the system keyring only.
+    """
+    db.executescript(
+        """
+        CREATE TABLE sync_targets (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            location TEXT NOT NULL,
+            account TEXT NOT NULL DEFAULT '',
+            options TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE sync_collections (
+            target TEXT NOT NULL REFERENCES sync_targets(name) ON DELETE CASCADE,
+            collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            remote_id TEXT NOT NULL,
+            registered_digest TEXT,
+            revision TEXT,
+            remote_status TEXT,
+            remote_url TEXT,
+            last_error TEXT,
+            registered_at TEXT,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (target, collection_id)
+        );
+        CREATE TABLE sync_items (
+            target TEXT NOT NULL,
+            collection_id TEXT NOT NULL,
+            item TEXT NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('pending', 'uploading', 'uploaded', 'registered')),
+            file TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            upload_key TEXT NOT NULL,
+            upload_url TEXT,
+            upload_id TEXT,
+            offset INTEGER NOT NULL DEFAULT 0,
+            expires_at TEXT,
+            remote_status TEXT,
+            remote_reasons TEXT NOT NULL DEFAULT '[]',
+            error TEXT,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (target, collection_id, item),
+            FOREIGN KEY (target, collection_id)
+                REFERENCES sync_collections(target, collection_id) ON DELETE CASCADE
+        );
+        CREATE TABLE sync_intents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target TEXT NOT NULL,
+            collection_id TEXT NOT NULL,
+            item TEXT,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            FOREIGN KEY (target, collection_id)
+                REFERENCES sync_collections(target, collection_id) ON DELETE CASCADE
+        );
+        CREATE INDEX sync_intents_owner ON sync_intents(target, collection_id);
+        """
+    )

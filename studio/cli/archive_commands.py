@@ -1,0 +1,196 @@
+"""``studio import-archive``: videos from a YouTube Takeout or an Instagram export.
+
+``register(cmd)`` adds the subcommand through the ``cmd(name, func, help)``
+helper of :func:`studio.cli.main.build_parser`. Exit status: 0 when everything
+selected was imported (clips already in the library count as done), 1 when
+something needs the creator's attention (unmatched, ambiguous or missing
+videos, a file that could not be added, a damaged part), 2 on a user error
+(raised as UserError and printed by ``main``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from studio.app import AppContext
+from studio.cli.terminal import ProgressLine, say, table
+from studio.domain.errors import InvalidValue, NotFound
+from studio.domain.models import Collection
+from studio.domain.timecode import format_duration
+from studio.i18n import N_, tr
+from studio.ingest import (
+    ArchiveItem,
+    ArchivePreview,
+    ImportReport,
+    ItemResult,
+    Playlist,
+    find_playlist,
+    import_archive,
+    item_record,
+    playlist_items,
+    preview_archive,
+    problem_record,
+)
+from studio.store.library import Library
+
+Cmd = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+_STATUS = {  # what the table says for an item, by outcome or status
+    "added": N_("added"), "skipped": N_("skipped"), "failed": N_("failed"),
+    "ready": N_("ready"), "ambiguous": N_("ambiguous"), "unmatched": N_("unmatched"),
+    "missing": N_("missing"),
+}  # fmt: skip
+
+
+def register(cmd: Cmd) -> None:
+    p = cmd("import-archive", cmd_import_archive,
+            "import the videos of a YouTube Takeout or an Instagram export, with their titles")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="the archive: all its ZIP parts, or the folder it was unpacked to")
+    p.add_argument("-c", "--collection", metavar="C",
+                   help="title or id of the collection to add to (made if none has this title; "
+                        "default: the playlist's title, or 'YouTube videos'/'Instagram videos')")
+    p.add_argument("--playlist", metavar="NAME",
+                   help="import only this YouTube playlist (title or id), in its order")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would be imported and add nothing")  # fmt: skip
+
+
+def cmd_import_archive(args: argparse.Namespace) -> int:
+    quiet = args.json
+    bar = ProgressLine(tr("Reading the archive"))
+    preview = preview_archive(args.paths, progress=bar)
+    bar.finish()
+    playlist = find_playlist(preview, args.playlist) if args.playlist else None
+    scope = playlist_items(preview, playlist) if playlist else list(preview.items)
+    selected = [it for it in scope if it.checked_by_default]
+    errors = [p for p in preview.problems if p.severity == "error"]
+    attention = len(scope) - len(selected)
+    if args.dry_run or not selected:
+        if args.json:
+            say(_json(preview, scope, playlist, None, None, dry_run=args.dry_run))
+        else:
+            _print_items(scope, {})
+            _print_footer(preview, None, attention)
+            if not selected and not args.dry_run:
+                say(tr("Nothing to import."))
+        return 1 if attention or errors else 0
+    with AppContext.open(args.library) as ctx:
+        collection, created = _target(ctx.library, args.collection, playlist, preview)
+        if created and not quiet:
+            say(tr("Created the collection '{title}'.").format(title=collection.title))
+        bar = ProgressLine(tr("Importing"))
+        report = import_archive(ctx.library, ctx.media_dir, preview, collection, selected,
+                                playlist=playlist, progress=bar)  # fmt: skip
+        bar.finish()
+        collection = ctx.library.collection(collection.id)
+    results = {r.item.key: r for r in report.results}
+    if args.json:
+        say(_json(preview, scope, playlist, collection, report, created=created))
+    else:
+        _print_items(scope, results)
+        _print_footer(preview, report, attention, collection)
+    return 1 if report.failed or attention or errors else 0
+
+
+def _target(lib: Library, name: str | None, playlist: Playlist | None,
+            preview: ArchivePreview) -> tuple[Collection, bool]:  # fmt: skip
+    """The collection named (or made) for the import, and whether it was made now."""
+    if name is None and playlist is not None:
+        name = playlist.title
+    if name is None:
+        name = {("youtube",): tr("YouTube videos"),
+                ("instagram",): tr("Instagram videos")}.get(preview.kinds, tr("Imported videos"))
+    if not name.strip():
+        raise InvalidValue(tr("Give the collection a title: --collection TITLE."))
+    try:
+        return lib.find_collection(name), False
+    except NotFound:
+        return lib.create_collection(name.strip()), True
+
+
+def _date(d: datetime | None) -> str:
+    return d.date().isoformat() if d else "-"
+
+
+def _print_items(items: list[ArchiveItem], results: dict[str, ItemResult]) -> None:
+    rows = []
+    for it in items:
+        r = results.get(it.key)
+        status = r.outcome.value if r else it.status.value
+        note = (r.reason if r else it.problem) or ""
+        where = str(r.episode.position) if r and r.episode else "-"
+        title = r.episode.title if r and r.episode else it.title
+        length = it.duration_us if it.duration_us is not None else it.duration_hint_us
+        rows.append([tr(_STATUS[status]), where, _cut(title, 40), _date(it.created_at),
+                     format_duration(length) if length is not None else "-", note])
+    if rows:
+        say(table([tr("STATUS"), "#", tr("TITLE"), tr("DATE"), tr("LENGTH"), tr("NOTE")], rows))
+
+
+def _print_footer(preview: ArchivePreview, report: ImportReport | None, attention: int,
+                  collection: Collection | None = None) -> None:  # fmt: skip
+    if preview.problems:
+        say()
+        say(tr("Problems with the archive:"))
+        for p in preview.problems:
+            say(f"  {p.message}")
+    if preview.skipped_photos:
+        say(tr("{n} photos skipped (only videos are imported).").format(n=preview.skipped_photos))
+    say()
+    if report is None:
+        ready = len([it for it in preview.items if it.checked_by_default])
+        say(tr("{ready} videos can be imported, {attention} need attention. Nothing was "
+               "added.").format(ready=ready, attention=attention))
+        return
+    assert collection is not None
+    say(tr("'{title}': {added} added, {skipped} already in the library, {attention} need "
+           "attention.").format(title=collection.title, added=len(report.added),
+                                skipped=len(report.skipped),
+                                attention=attention + len(report.failed)))  # fmt: skip
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json(preview: ArchivePreview, items: list[ArchiveItem], playlist: Playlist | None,
+          collection: Collection | None, report: ImportReport | None, *,
+          dry_run: bool = False, created: bool = False) -> str:  # fmt: skip
+    results = {r.item.key: r for r in report.results} if report else {}
+    out_items = []
+    for it in items:
+        rec = item_record(it)
+        r = results.get(it.key)
+        rec["outcome"] = r.outcome.value if r else None
+        rec["reason"] = r.reason if r else None
+        rec["file"] = str(r.path) if r and r.path else None
+        rec["episode"] = ({"id": r.episode.id, "position": r.episode.position,
+                           "title": r.episode.title} if r and r.episode else None)  # fmt: skip
+        out_items.append(rec)
+    failed = len(report.failed) if report else 0
+    data = {
+        "archive": preview.name, "sources": [str(s) for s in preview.sources],
+        "kinds": list(preview.kinds), "dry_run": dry_run,
+        "collection": ({"id": collection.id, "title": collection.title,
+                        "description": collection.description, "created": created}
+                       if collection else None),
+        "playlist": playlist.id if playlist else None,
+        "items": out_items,
+        "problems": [problem_record(p) for p in preview.problems],
+        "skipped_photos": preview.skipped_photos,
+        "playlists": [{"id": p.id, "title": p.title, "description": p.description,
+                       "items": list(p.item_keys), "not_uploaded": p.not_uploaded}
+                      for p in preview.playlists],
+        "summary": {
+            "added": len(report.added) if report else 0,
+            "skipped": len(report.skipped) if report else 0,
+            "failed": failed,
+            "needs_attention": sum(1 for it in items if not it.checked_by_default) + failed,
+        },
+    }  # fmt: skip
+    return json.dumps(data, indent=2, ensure_ascii=False)

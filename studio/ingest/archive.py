@@ -1,0 +1,416 @@
+"""Archives as they arrive: one or several ZIP parts, or unpacked folders, read safely.
+
+An :class:`ArchiveSet` joins its sources into one tree of entries (paths
+relative to each source's root, ``/``-separated, NFC). Nothing is unpacked to
+read it: CSV and JSON files are read into memory (within the budget), media
+are probed from the ZIP stream, and :meth:`ArchiveSet.extract` streams one
+entry to a file inside a given folder.
+
+Safety: an entry with an absolute path, a ``..`` component, a NUL in its name,
+or that is a link or a device file (ZIP external attributes) is refused and
+reported; a part with too many entries, or that would pass the total size
+budget, is refused; an entry that would expand more than ``Budget.max_ratio``
+times is refused (a zip bomb). Reads never go past an entry's declared size
+(and its CRC is checked), extraction writes only below the folder it is given,
+and a damaged part is reported while the other parts are still used.
+
+Not thread-safe: use one ArchiveSet from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+import time
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import av
+import av.error
+
+from studio.domain.errors import UserError
+from studio.i18n import N_, tr
+from studio.ingest.model import ArchiveProblem
+from studio.tasks import CancelToken
+
+CHUNK = 1 << 20
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}  # fmt: skip
+# What reading a ZIP entry raises when the part is damaged (bad CRC, cut short, unknown method).
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                OSError)  # fmt: skip
+_PART_SUFFIX = re.compile(r"(?:[-_ .]?(?:part)?\d{1,3})$", re.I)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits that keep a hostile or broken archive from filling the disk or the memory."""
+
+    max_entries: int = 500_000  # per ZIP part (or folder)
+    max_total_bytes: int = 4 << 40  # declared uncompressed size of all the sources together
+    max_ratio: float = 100.0  # uncompressed / compressed size of one entry...
+    ratio_floor: int = 1 << 20  # ...checked for entries of at least this size
+    max_text_bytes: int = 256 << 20  # one CSV or JSON file, read into memory
+    max_extract_bytes: int | None = None  # one import; None: free space minus a margin
+    max_extract_count: int = 20_000  # files extracted by one import
+    free_space_margin: int = 256 << 20
+
+
+DEFAULT_BUDGET = Budget()
+
+
+class ArchiveReadError(UserError):
+    """One file of the archive cannot be read; ``file`` names it (as the creator sees it)."""
+
+    def __init__(self, message: str, file: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative to its source's root, "/"-separated, NFC
+    size: int  # declared uncompressed size
+    part: int  # index of its source in ArchiveSet.sources
+    mtime: float
+    member: zipfile.ZipInfo | None = None  # in a ZIP part
+    file: Path | None = None  # in a folder
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+_LINK = N_("it is a symbolic link")
+_SPECIAL = N_("it is a device or special file, not a regular file")
+_ABSOLUTE = N_("its path is absolute")
+_CLIMBS = N_("its path climbs out of the archive (..)")
+_NUL = N_("its name holds a NUL character")
+
+
+def unsafe_reason(name: str, mode: int = 0) -> str | None:
+    """Why an entry called ``name`` with the Unix ``mode`` must not be read, or None."""
+    if "\x00" in name:
+        return tr(_NUL)
+    slashed = name.replace("\\", "/")
+    if slashed.startswith("/") or re.match(r"^[A-Za-z]:", slashed):
+        return tr(_ABSOLUTE)
+    if ".." in slashed.split("/"):
+        return tr(_CLIMBS)
+    kind = stat.S_IFMT(mode)
+    if stat.S_ISLNK(mode):
+        return tr(_LINK)
+    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
+        return tr(_SPECIAL)
+    return None
+
+
+def _clean_path(name: str) -> str:
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    return unicodedata.normalize("NFC", "/".join(parts))
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name, repairing UTF-8 names stored without the UTF-8 flag (read as cp437)."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def archive_name(paths: Sequence[Path]) -> str:
+    """A folder name for what is extracted: the first source's name without its part number."""
+    stem = paths[0].stem if paths[0].suffix.lower() == ".zip" else paths[0].name
+    if len(paths) > 1 or paths[0].suffix.lower() == ".zip":
+        stem = _PART_SUFFIX.sub("", stem) or stem
+    return safe_component(stem)[:80] or "archive"
+
+
+def safe_component(part: str) -> str:
+    """One path component safe on every system (no separators, reserved names or characters)."""
+    part = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", part).rstrip(" .")
+    if part in ("", ".", ".."):
+        part = "_"
+    if part.split(".")[0].lower() in _WINDOWS_RESERVED:
+        part = "_" + part
+    return part[:150]
+
+
+class ArchiveSet:
+    """The entries of several sources (ZIP parts and folders) as one tree. Use :meth:`open`."""
+
+    def __init__(self, sources: Sequence[Path], budget: Budget) -> None:
+        self.sources = tuple(sources)
+        self.budget = budget
+        self.name = archive_name(self.sources)
+        self.problems: list[ArchiveProblem] = []
+        self.entries: dict[str, Entry] = {}
+        self._zips: dict[int, zipfile.ZipFile] = {}
+        self._total = 0
+        self._by_name: dict[str, list[Entry]] | None = None
+
+    @classmethod
+    def open(cls, paths: Sequence[str | os.PathLike], budget: Budget = DEFAULT_BUDGET
+             ) -> ArchiveSet:  # fmt: skip
+        """Read the table of contents of every source. Raises UserError if none can be used."""
+        sources = [Path(p).expanduser() for p in paths]
+        if not sources:
+            raise UserError(tr("Give the archive: its ZIP files or the folder it was unpacked to."))
+        for p in sources:
+            if not p.exists():
+                raise UserError(tr("{path} does not exist.").format(path=p))
+            if not p.is_dir() and not zipfile.is_zipfile(p) and p.suffix.lower() != ".zip":
+                raise UserError(tr("{path} is neither a ZIP archive nor a folder.").format(path=p))
+        arch = cls(sources, budget)
+        for i, p in enumerate(sources):
+            if p.is_dir():
+                arch._add_folder(i, p)
+            else:
+                arch._add_zip(i, p)
+        if not arch.entries:
+            arch.close()
+            reasons = " ".join(pr.message for pr in arch.problems[:3])
+            raise UserError(tr("Nothing can be read in {path}. {reasons}").format(
+                path=", ".join(str(p) for p in sources), reasons=reasons).strip())
+        return arch
+
+    def _problem(self, file: str, message: str, severity: str = "error") -> None:
+        self.problems.append(ArchiveProblem(file, message, severity=severity))
+
+    def _refuse(self, part: Path, entry: str, reason: str) -> None:
+        self._problem(part.name, tr("{entry} in {file} was refused: {reason}.").format(
+            entry=entry, file=part.name, reason=reason))
+
+    def _add(self, entry: Entry) -> None:
+        if entry.path in self.entries:
+            return  # the same file in two parts or folders: the first one wins
+        self.entries[entry.path] = entry
+
+    def _add_zip(self, i: int, path: Path) -> None:
+        try:
+            zf = zipfile.ZipFile(path)
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+            self._problem(path.name, tr(
+                "{file} cannot be read as a ZIP archive: its table of contents is damaged or "
+                "missing ({error}). Download this part again.").format(file=path.name, error=exc))
+            return
+        b = self.budget
+        declared = sum(info.file_size for info in infos)
+        refusal = None
+        if len(infos) > b.max_entries:
+            refusal = tr("{file} was refused: it holds {count} entries, more than the {limit} "
+                         "allowed.").format(file=path.name, count=len(infos), limit=b.max_entries)
+        elif self._total + declared > b.max_total_bytes:
+            refusal = tr("{file} was refused: with it, the archive would expand to {size} MB, more "
+                         "than the {limit} MB allowed.").format(
+                file=path.name, size=-(-(self._total + declared) // 10**6),
+                limit=b.max_total_bytes // 10**6)
+        if refusal is not None:
+            zf.close()
+            self._problem(path.name, refusal)
+            return
+        self._total += declared
+        self._zips[i] = zf
+        for info in infos:
+            name = _member_name(info)
+            reason = unsafe_reason(name, info.external_attr >> 16)
+            if reason is None and info.file_size >= b.ratio_floor \
+                    and info.file_size > b.max_ratio * max(info.compress_size, 1):  # fmt: skip
+                reason = tr("it would expand {ratio} times, more than any real video or "
+                            "metadata file (a zip bomb)").format(
+                    ratio=info.file_size // max(info.compress_size, 1))
+            if reason is not None:
+                self._refuse(path, name, reason)
+                continue
+            if info.is_dir() or not _clean_path(name):
+                continue
+            mtime = _zip_time(info)
+            self._add(Entry(_clean_path(name), info.file_size, i, mtime, member=info))
+
+    def _add_folder(self, i: int, root: Path) -> None:
+        count = 0
+        for dirpath, dirs, files in os.walk(root, followlinks=False):
+            here = Path(dirpath)
+            for name in sorted(dirs + files):
+                p = here / name
+                rel = p.relative_to(root).as_posix()
+                st = p.lstat()
+                reason = unsafe_reason(rel, st.st_mode)
+                if reason is not None:
+                    self._refuse(root, rel, reason)
+                    if name in dirs:
+                        dirs.remove(name)
+                    continue
+                if name in dirs:
+                    continue
+                count += 1
+                if count > self.budget.max_entries:
+                    self._problem(root.name, tr(
+                        "{file} holds more than {max_count} files; only the first were read."
+                    ).format(file=root.name, max_count=self.budget.max_entries))
+                    return
+                self._add(Entry(_clean_path(rel), st.st_size, i, st.st_mtime, file=p))
+
+    # ------------------------------------------------------------------ reading
+    def find(self, path: str) -> Entry | None:
+        return self.entries.get(_clean_path(path))
+
+    def paths(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def named(self, name: str) -> list[Entry]:
+        """The entries whose file name (last component) is ``name``."""
+        if self._by_name is None:
+            self._by_name = {}
+            for e in self.entries.values():
+                self._by_name.setdefault(e.name, []).append(e)
+        return self._by_name.get(name, [])
+
+    def describe(self, entry: Entry) -> str:
+        """``path`` (in ``part.zip``): how the creator finds the file."""
+        src = self.sources[entry.part]
+        return entry.path if entry.file is not None else f"{entry.path} ({src.name})"
+
+    def local_file(self, entry: Entry) -> Path | None:
+        """The file itself when the entry comes from a folder (nothing to extract)."""
+        return entry.file
+
+    @contextmanager
+    def stream(self, entry: Entry) -> Iterator[BinaryIO]:
+        """A binary, seekable stream of the entry (opening errors become ArchiveReadError)."""
+        try:
+            if entry.file is not None:
+                f: BinaryIO = entry.file.open("rb")
+            else:
+                assert entry.member is not None
+                f = self._zips[entry.part].open(entry.member)  # type: ignore[assignment]
+        except _READ_ERRORS as exc:
+            raise self._read_error(entry, exc) from exc
+        with f:
+            yield f
+
+    def _read_error(self, entry: Entry, exc: BaseException) -> ArchiveReadError:
+        where = self.describe(entry)
+        if entry.file is not None:
+            msg = tr("{entry} cannot be read ({error}).").format(entry=where, error=exc)
+        else:
+            msg = tr("{entry} cannot be read: the archive is damaged ({error}). Download "
+                     "this part again.").format(entry=where, error=exc)
+        return ArchiveReadError(msg, entry.path)
+
+    def read_bytes(self, entry: Entry) -> bytes:
+        if entry.size > self.budget.max_text_bytes:
+            raise ArchiveReadError(tr(
+                "{entry} is too large to read ({size} MB; at most {max_size} MB).").format(
+                entry=self.describe(entry), size=entry.size // 10**6,
+                max_size=self.budget.max_text_bytes // 10**6), entry.path)
+        with self.stream(entry) as f:
+            try:
+                return f.read(self.budget.max_text_bytes + 1)
+            except _READ_ERRORS as exc:
+                raise self._read_error(entry, exc) from exc
+
+    def duration_us(self, entry: Entry) -> int:
+        """The media's duration by probing the stream (headers only). Raises ArchiveReadError."""
+        try:
+            with self.stream(entry) as f, av.open(f) as container:  # type: ignore[arg-type]
+                if container.duration is not None:
+                    return int(container.duration)  # AV_TIME_BASE is microseconds
+                video = container.streams.video[0] if container.streams.video else None
+                if video is not None and video.duration and video.time_base:
+                    return int(video.duration * video.time_base * 1_000_000)
+        except (av.error.FFmpegError, ValueError, IndexError, *_READ_ERRORS) as exc:
+            raise ArchiveReadError(tr("{entry} is not a video that can be read ({error}).")
+                                   .format(entry=self.describe(entry), error=exc),
+                                   entry.path) from exc  # fmt: skip
+        raise ArchiveReadError(tr("{entry} does not say how long it is.").format(
+            entry=self.describe(entry)), entry.path)
+
+    # --------------------------------------------------------------- extraction
+    def extract(
+        self,
+        entry: Entry,
+        folder: Path,
+        *,
+        cancel: CancelToken | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> Path:
+        """Stream ``entry`` to its path below ``folder``; a file already there is reused.
+
+        Writes to a hidden temporary file next to the target and renames it once
+        complete, so a cancelled or failed extraction leaves nothing behind.
+        """
+        target = extraction_target(folder, entry.path)
+        if target.is_file() and not target.is_symlink():
+            st = target.stat()
+            if st.st_size == entry.size and int(st.st_mtime) == int(entry.mtime):
+                return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(folder.resolve()):
+            raise ArchiveReadError(tr("{entry} would be written outside {folder}; refused.")
+                                   .format(entry=entry.path, folder=folder), entry.path)
+        fd, tmp_name = tempfile.mkstemp(prefix=".", suffix=".part", dir=target.parent)
+        tmp = Path(tmp_name)
+        try:
+            written = 0
+            with os.fdopen(fd, "wb") as out, self.stream(entry) as src:
+                while True:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    try:
+                        chunk = src.read(CHUNK)
+                    except _READ_ERRORS as exc:
+                        raise self._read_error(entry, exc) from exc
+                    if not chunk:
+                        break
+                    written += len(chunk)
+                    if written > entry.size:  # never more than the declared size
+                        raise ArchiveReadError(tr("{entry} holds more than it declares; "
+                                                  "refused.").format(entry=self.describe(entry)),
+                                               entry.path)  # fmt: skip
+                    out.write(chunk)
+                    if on_bytes is not None:
+                        on_bytes(written)
+            os.utime(tmp, (entry.mtime, entry.mtime))
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+    def close(self) -> None:
+        for zf in self._zips.values():
+            zf.close()
+        self._zips.clear()
+
+    def __enter__(self) -> ArchiveSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def extraction_target(folder: Path, path: str) -> Path:
+    """Where an entry goes below ``folder``: every component made safe, never above it."""
+    parts = [safe_component(p) for p in _clean_path(path).split("/")]
+    return folder.joinpath(*parts)
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float:
+    try:
+        return time.mktime((*info.date_time, 0, 0, -1))
+    except (OverflowError, ValueError):
+        return 0.0

@@ -1,0 +1,429 @@
+"""The durable publish engine: uploads every file of a kit and registers the collection.
+
+Each item (an episode, or the cover) moves through states kept in SQLite::
+
+    pending -> uploading (the server's upload URL and offset) -> uploaded -> registered
+        ^            |
+        +-- expired -+   (the session is gone on the server: a new one is made)
+
+Nothing is lost and nothing is done twice:
+
+- An intent row is committed before every remote call that changes something
+  (create a session, send, register, discard) and deleted in the same commit
+  that records the outcome; leftovers are reconciled at the next run.
+- Upload sessions are created with a client-generated key (``Idempotency-Key``)
+  and the collection under a client-generated id, so replaying a call after a
+  crash returns what the first one made. A re-run re-uses the stored upload
+  URL after asking the server for its offset.
+- Re-publishing is a diff: unchanged files are not sent again, a metadata-only
+  edit re-registers without uploading, a removed episode leaves the desired
+  state (and its upload is discarded once the new state is registered). A
+  partial session whose file changed (size or mtime) is dropped; a complete
+  upload is re-hashed and kept when the content is the same.
+
+Threading: :meth:`Publisher.run` runs on one worker thread and starts
+``settings.concurrency`` upload threads itself; :meth:`Publisher.pause` and
+:meth:`Publisher.cancel` may be called from any thread (the GUI's); events go
+to ``on_event`` from the worker and upload threads: a GUI must hand them to
+its own thread (a queued signal) and never touch widgets in the callback.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.i18n import tr
+from studio.store.library import Library
+from studio.store.sync_state import ItemRecord, SyncStore
+from studio.sync.credentials import Vault
+from studio.sync.errors import AuthRequired, ServerRejected, SyncError, UploadGone
+from studio.sync.kit import (
+    COVER,
+    DesiredCollection,
+    DesiredEpisode,
+    Kit,
+    KitItem,
+    RemoteCollection,
+    read_kit,
+    sha256_file,
+)
+from studio.sync.status import SyncEvent, TargetStatus, target_status
+from studio.sync.targets import Adapter, Session, SyncSettings, open_adapter
+from studio.sync.tus import TransferProgress
+from studio.tasks import CancelToken, Cancelled
+
+EventFn = Callable[[SyncEvent], None]
+AdapterFactory = Callable[..., Adapter]
+REUPLOAD_CODES = {"upload_missing", "upload_incomplete", "checksum_mismatch"}
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    target: str
+    remote_id: str
+    status: str  # processing | ready | rejected
+    url: str | None
+    uploaded: tuple[str, ...]  # item keys sent in this run
+    removed: tuple[str, ...]  # item keys no longer in the collection
+    registered: bool  # the desired state was sent in this run
+    details: TargetStatus
+
+
+class Publisher:
+    """Publish the kit in ``kit_folder`` to the target named ``target`` (see the module)."""
+
+    def __init__(self, library_path: str | os.PathLike, target: str, kit_folder: str | Path, *,
+                 vault: Vault | None = None, settings: SyncSettings | None = None,
+                 on_event: EventFn | None = None,
+                 adapter_factory: AdapterFactory = open_adapter) -> None:  # fmt: skip
+        self.library_path = Path(library_path)
+        self.target = target
+        self.kit_folder = Path(kit_folder)
+        self.vault = vault or Vault()
+        self.settings = settings or SyncSettings()
+        self.on_event = on_event or (lambda event: None)
+        self.adapter_factory = adapter_factory
+        self.token = CancelToken()
+        self.paused = False
+        self.cancelled = False
+        self._uploaded: list[str] = []
+        self._removed: list[str] = []
+
+    # ---------------------------------------------------------------- control
+    def pause(self) -> None:
+        """Stop soon, keeping every session: the next run resumes."""
+        self.paused = True
+        self.token.cancel()
+
+    def cancel(self) -> None:
+        """Stop soon and discard the partial uploads (complete ones are kept)."""
+        self.cancelled = True
+        self.token.cancel()
+
+    def _emit(self, kind: str, item: KitItem | None = None, **fields) -> None:
+        self.on_event(SyncEvent(kind, self.target, item.key if item else None,
+                                item.label if item else "", **fields))  # fmt: skip
+
+    # -------------------------------------------------------------------- run
+    def run(self) -> PublishResult:
+        """Do the whole publish; raises SyncError (what happened) or Cancelled (paused)."""
+        kit = read_kit(self.kit_folder)
+        lib = Library.open(self.library_path, check=False)
+        try:
+            self.store = SyncStore(lib)
+            target = self.store.get_target(self.target)
+            lib.collection(kit.collection_id)
+            self.cid = kit.collection_id
+            self.remote_id = self.store.ensure_record(self.target, self.cid).remote_id
+            self.adapter = self.adapter_factory(target, self.vault, self.settings)
+            try:
+                return self._run(kit)
+            except Cancelled:
+                if self.cancelled:
+                    self._discard_partial()
+                raise
+            except SyncError as exc:
+                self.store.update_record(self.target, self.cid, last_error=str(exc))
+                raise
+            finally:
+                self.adapter.close()
+        finally:
+            lib.close()
+
+    def _run(self, kit: Kit) -> PublishResult:
+        self._emit("collection", state="preparing")
+        self.adapter.prepare(self.token)
+        self._reconcile(kit)
+        self._plan(kit)
+        self._upload_all(kit)
+        registered, remote = self._register(kit)
+        self._collect_garbage()
+        status = target_status(self.store, self.target, self.cid)
+        self._emit("collection", state=remote.status, message=remote.id)
+        return PublishResult(self.target, remote.id, remote.status, remote.url,
+                             tuple(self._uploaded), tuple(self._removed), registered,
+                             status)  # fmt: skip
+
+    # -------------------------------------------------------------- reconcile
+    def _reconcile(self, kit: Kit) -> None:
+        """Settle the intents a crash left behind (each outcome is then recorded)."""
+        rows = self.store.items(self.target, self.cid)
+        for intent in self.store.intents(self.target, self.cid):
+            d = intent.detail
+            if intent.action == "create":
+                row = rows.get(intent.item or "")
+                if row is None or row.upload_key != d.get("key") or row.upload_url:
+                    # a session made for nothing we still need: find it again and drop it
+                    if self.adapter.idempotent_create and d.get("size") is not None:
+                        orphan = KitItem(intent.item or "", Path(d.get("file", "")),
+                                         int(d["size"]), d.get("sha256"))  # fmt: skip
+                        s = self.adapter.create_session(orphan, d.get("sha256", ""), d["key"],
+                                                        self.token)  # fmt: skip
+                        self.adapter.discard(s, self.token)
+                self.store.clear_intent(intent.id)
+            elif intent.action == "register":
+                remote = self.adapter.fetch(self.remote_id, self.token)
+                if remote is not None and remote.desired is not None and \
+                        remote.desired.digest() == d.get("digest"):  # fmt: skip
+                    self.store.update_record(self.target, self.cid,
+                                             registered_digest=d["digest"],
+                                             revision=remote.revision,
+                                             remote_status=remote.status)  # fmt: skip
+                self.store.clear_intent(intent.id)
+            elif intent.action == "send":
+                self.store.clear_intent(intent.id)  # the server's offset tells the rest
+            elif intent.action == "discard" and not d.get("deferred"):
+                self._discard_now(intent.id, d)
+
+    # ------------------------------------------------------------------- plan
+    def _plan(self, kit: Kit) -> None:
+        """Bring every item's row up to date with the kit (the diff)."""
+        rows = self.store.items(self.target, self.cid)
+        for item in kit.items:
+            st = item.path.stat()
+            row = rows.get(item.key)
+            if row is None:
+                self._new_row(item, st.st_size, st.st_mtime_ns)
+                continue
+            same_stat = (row.size, row.mtime_ns) == (st.st_size, st.st_mtime_ns)
+            if same_stat and item.sha256 in (None, row.sha256):
+                if row.file != str(item.path):
+                    self.store.put_item(row.with_(file=str(item.path)))
+                continue
+            if row.state in ("pending", "uploading"):
+                self._invalidate(row, item, st.st_size, st.st_mtime_ns,
+                                 item.sha256 or sha256_file(item.path))  # fmt: skip
+                continue
+            sha = sha256_file(item.path)
+            if sha == row.sha256:
+                self.store.put_item(row.with_(file=str(item.path), size=st.st_size,
+                                              mtime_ns=st.st_mtime_ns))  # fmt: skip
+            else:
+                self._invalidate(row, item, st.st_size, st.st_mtime_ns, sha)
+        keys = {i.key for i in kit.items}
+        for key, row in rows.items():
+            if key not in keys:
+                self._forget(row, deferred=row.state == "registered")
+                self._removed.append(key)
+
+    def _new_row(self, item: KitItem, size: int, mtime_ns: int) -> None:
+        sha = item.sha256 or sha256_file(item.path)
+        row = ItemRecord(self.target, self.cid, item.key, "pending", str(item.path), size,
+                         mtime_ns, sha, _new_key())  # fmt: skip
+        same = self.store.completed_upload(self.target, sha)
+        if same is not None and same.upload_url:
+            row = row.with_(state="uploaded", upload_url=same.upload_url,
+                            upload_id=same.upload_id, offset=same.size)  # fmt: skip
+        self.store.put_item(row)
+
+    def _invalidate(self, row: ItemRecord, item: KitItem, size: int, mtime_ns: int,
+                    sha: str) -> None:  # fmt: skip
+        """The file changed: drop its session (later, if registered) and start over."""
+        with self.store.transaction():
+            self._forget(row, deferred=True)
+            self._new_row(item, size, mtime_ns)
+
+    def _forget(self, row: ItemRecord, deferred: bool) -> None:
+        with self.store.transaction():
+            if row.upload_url:
+                self.store.add_intent(self.target, self.cid, row.item, "discard",
+                                      {"url": row.upload_url, "upload_id": row.upload_id,
+                                       "deferred": deferred})  # fmt: skip
+            self.store.delete_item(self.target, self.cid, row.item)
+
+    # ---------------------------------------------------------------- uploads
+    def _upload_all(self, kit: Kit, only: set[str] | None = None) -> None:
+        rows = self.store.items(self.target, self.cid)
+        todo = [i for i in kit.items if rows[i.key].state in ("pending", "uploading")
+                and (only is None or i.key in only)]  # fmt: skip
+        for item in kit.items:
+            self._emit("item", item, state=rows[item.key].state, sent=rows[item.key].offset,
+                       total=item.size)  # fmt: skip
+        if not todo:
+            return
+        pool = ThreadPoolExecutor(max(1, self.settings.concurrency), "upload")
+        try:
+            futures = [pool.submit(self._upload_item, item) for item in todo]
+            done, _ = wait_futures(futures, return_when=FIRST_EXCEPTION)
+            errors = [f.exception() for f in done if f.exception() is not None]
+            if errors:
+                self.token.cancel()  # stop the other uploads at their next block
+            wait_futures(futures)
+            errors = [f.exception() for f in futures if f.exception() is not None]
+        finally:
+            pool.shutdown(wait=True)
+        real = [e for e in errors if not isinstance(e, Cancelled)]
+        if real and not (self.paused or self.cancelled):
+            auth = [e for e in real if isinstance(e, AuthRequired)]
+            raise (auth or real)[0]
+        if errors:
+            raise Cancelled()
+
+    def _upload_item(self, item: KitItem) -> None:
+        row = self.store.item(self.target, self.cid, item.key)
+        assert row is not None
+        fresh_sessions = 0
+        while True:
+            self.token.raise_if_cancelled()
+            if row.upload_url is None:
+                fresh_sessions += 1
+                if fresh_sessions > 3:
+                    raise SyncError(tr("The server keeps dropping the upload of {item}.").format(
+                        item=item.label))
+                iid = self.store.add_intent(self.target, self.cid, item.key, "create",
+                                            {"key": row.upload_key, "size": row.size,
+                                             "file": str(item.path), "sha256": row.sha256})
+                s = self.adapter.create_session(item, row.sha256, row.upload_key, self.token)
+                row = row.with_(state="uploading", upload_url=s.url, upload_id=s.upload_id,
+                                offset=s.offset, expires_at=s.expires_at)  # fmt: skip
+                with self.store.transaction():
+                    self.store.put_item(row)
+                    self.store.clear_intent(iid)
+            self._emit("item", item, state="uploading", sent=row.offset, total=item.size)
+            session = Session(row.upload_url, row.upload_id or "", row.offset, row.expires_at)
+            iid = self.store.add_intent(self.target, self.cid, item.key, "send",
+                                        {"url": row.upload_url})  # fmt: skip
+            try:
+                final = self.adapter.send(session, item, self._progress(item), self.token)
+            except UploadGone:
+                self._emit("note", item, state="expired",
+                           message=tr("The upload session of {item} expired; starting a new "
+                                      "one.").format(item=item.label))  # fmt: skip
+                row = row.with_(state="pending", upload_url=None, upload_id=None, offset=0,
+                                expires_at=None, upload_key=_new_key())  # fmt: skip
+                with self.store.transaction():
+                    self.store.put_item(row)
+                    self.store.clear_intent(iid)
+                continue
+            st = item.path.stat()
+            if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+                self.store.clear_intent(iid)
+                raise SyncError(tr("{item} changed while it was being sent.").format(
+                    item=item.label), hint=tr("Publish again to send the new version."))
+            with self.store.transaction():
+                self.store.put_item(row.with_(state="uploaded", offset=final))
+                self.store.clear_intent(iid)
+            self._uploaded.append(item.key)
+            self._emit("item", item, state="uploaded", sent=final, total=item.size)
+            return
+
+    def _progress(self, item: KitItem) -> Callable[[TransferProgress], None]:
+        def report(p: TransferProgress) -> None:
+            self._emit("progress", item, state="uploading", sent=p.sent, total=p.total,
+                       speed=p.speed)  # fmt: skip
+
+        return report
+
+    # --------------------------------------------------------------- register
+    def _desired(self, kit: Kit) -> DesiredCollection:
+        rows = self.store.items(self.target, self.cid)
+        eps = tuple(DesiredEpisode(e.key, e.title, e.duration_us, rows[e.key].size,
+                                   rows[e.key].sha256, rows[e.key].upload_id or "",
+                                   e.free_preview) for e in kit.episodes)  # fmt: skip
+        cover = rows.get(COVER) if kit.cover else None
+        return DesiredCollection(kit.title, kit.description, kit.price_minor, kit.currency,
+                                 cover.upload_id if cover else None,
+                                 cover.sha256 if cover else None, eps)  # fmt: skip
+
+    def _register(self, kit: Kit) -> tuple[bool, RemoteCollection]:
+        for attempt in range(2):
+            desired = self._desired(kit)
+            digest = desired.digest()
+            rec = self.store.record(self.target, self.cid)
+            if rec is not None and rec.registered_digest == digest:
+                remote = self.adapter.fetch(self.remote_id, self.token)
+                if remote is not None and remote.desired is not None and \
+                        remote.desired.digest() == digest:  # fmt: skip
+                    self._record(remote, digest)
+                    return False, remote
+            self._emit("collection", state="registering")
+            iid = self.store.add_intent(self.target, self.cid, None, "register",
+                                        {"digest": digest})  # fmt: skip
+            try:
+                remote = self.adapter.register(self.remote_id, desired, self.token)
+            except (ServerRejected, UploadGone) as exc:
+                self.store.clear_intent(iid)
+                again = self._reupload_keys(exc)
+                if attempt or not again:
+                    raise
+                rows = self.store.items(self.target, self.cid)
+                for key in again:
+                    if key in rows:
+                        self._invalidate(rows[key], next(i for i in kit.items if i.key == key),
+                                         rows[key].size, rows[key].mtime_ns,
+                                         sha256_file(Path(rows[key].file)))  # fmt: skip
+                self._upload_all(kit, only=again)
+                continue
+            self._record(remote, digest, iid)
+            return True, remote
+        raise AssertionError("unreachable")
+
+    def _reupload_keys(self, exc: Exception) -> set[str]:
+        """Items the server says it lacks or holds damaged (sent again once)."""
+        if isinstance(exc, UploadGone):
+            return set(self.store.items(self.target, self.cid))
+        assert isinstance(exc, ServerRejected)
+        return {str(p.get("episode")) for p in exc.problems
+                if p.get("code") in REUPLOAD_CODES and p.get("episode")}  # fmt: skip
+
+    def _record(self, remote: RemoteCollection, digest: str, intent: int | None = None) -> None:
+        with self.store.transaction():
+            self.store.update_record(self.target, self.cid, registered_digest=digest,
+                                     revision=remote.revision, remote_status=remote.status,
+                                     remote_url=remote.url, last_error=None,
+                                     registered_at=_now_iso())  # fmt: skip
+            for key, row in self.store.items(self.target, self.cid).items():
+                ep = remote.episode(key)
+                self.store.put_item(row.with_(
+                    state="registered", error=None,
+                    remote_status=ep.status if ep else remote.status,
+                    remote_reasons=ep.reasons if ep else ()))  # fmt: skip
+            if intent is not None:
+                self.store.clear_intent(intent)
+
+    # ---------------------------------------------------------------- cleanup
+    def _collect_garbage(self) -> None:
+        for intent in self.store.intents(self.target, self.cid):
+            if intent.action == "discard":
+                self._discard_now(intent.id, intent.detail)
+
+    def _discard_now(self, intent_id: int, detail: dict) -> None:
+        upload_id = detail.get("upload_id")
+        in_use = any(r.upload_id == upload_id
+                     for r in self.store.items(self.target, self.cid).values())  # fmt: skip
+        if not in_use:
+            try:
+                self.adapter.discard(Session(detail["url"], upload_id or ""), self.token)
+            except (SyncError, OSError) as exc:
+                self._emit("note", message=tr("An old upload could not be removed yet: "
+                                              "{error}").format(error=exc))  # fmt: skip
+                return
+        self.store.clear_intent(intent_id)
+
+    def _discard_partial(self) -> None:
+        """After cancel(): drop the sessions that never completed (best effort)."""
+        self.token = CancelToken()
+        for row in self.store.items(self.target, self.cid).values():
+            if row.state == "uploading" and row.upload_url:
+                self._forget(row, deferred=False)
+                self.store.put_item(row.with_(state="pending", upload_url=None, upload_id=None,
+                                              offset=0, upload_key=_new_key()))  # fmt: skip
+        for intent in self.store.intents(self.target, self.cid):
+            if intent.action == "discard" and not intent.detail.get("deferred"):
+                self._discard_now(intent.id, intent.detail)
+
+
+def _now_iso() -> str:
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

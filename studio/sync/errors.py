@@ -1,0 +1,53 @@
+"""Errors of publishing, each one a message the creator can act on.
+
+The kinds let a client react without parsing text (as Anki's sync does):
+:class:`AuthRequired` asks for a new sign-in, :class:`NoKeyring` explains how
+to get a keyring, :class:`RetriesExhausted` says what kept failing and that
+the progress is kept. No message ever carries a token: messages are built
+from status codes, reason phrases and the server's problem ``detail`` only.
+"""
+
+from __future__ import annotations
+
+from studio.domain.errors import UserError
+
+
+class SyncError(UserError):
+    """Publishing could not go on; the message says why."""
+
+
+class AuthRequired(SyncError):
+    """The target needs a (new) sign-in: no token, or the server refused it after a refresh."""
+
+
+class NoKeyring(SyncError):
+    """No system keyring is available, so no secret can be kept (and none was)."""
+
+
+class SignInFailed(SyncError):
+    """The sign-in in the browser did not complete (refused, wrong state, timeout)."""
+
+
+class RetriesExhausted(SyncError):
+    """A transfer kept failing with transient errors; gave up after the bounded retries."""
+
+
+class ServerRejected(SyncError):
+    """The server refused a request for a reason that retrying cannot fix."""
+
+    def __init__(self, message: str, *, status: int = 0, problems: list[dict] | None = None,
+                 hint: str | None = None) -> None:  # fmt: skip
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.problems = problems or []
+
+
+class UploadGone(SyncError):
+    """The upload session no longer exists on the server (expired or terminated).
+
+    The engine starts a new session; the creator only sees this if that fails too.
+    """
+
+
+class KitError(SyncError):
+    """The publish kit is missing, damaged or out of date."""

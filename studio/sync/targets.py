@@ -1,0 +1,362 @@
+"""Publishing targets and their adapters, behind one interface.
+
+A target (name, kind, location, account label) is stored in the library;
+its credentials only in the keyring. Each kind has an :class:`Adapter` that
+offers the same primitives to the engine: upload sessions that resume
+(create, offset, send, discard) and the registration of a desired state
+(register, fetch). Kinds today:
+
+- ``folder``: publishes the kit into a folder, offline. An upload is a
+  resumable copy into ``.series-studio/uploads`` (temporary ``.part`` file,
+  then rename); registering places each file under its kit name (a hard link,
+  or a copy through a temporary file and a rename) and writes ``manifest.json``
+  last. Repeating it changes nothing.
+- ``series-api``: the Series Platform API over HTTP (tus uploads + ``PUT``).
+
+TikTok (Content Posting API drafts), Vimeo (On Demand series) and YouTube
+(playlists) fit the same shape: their resumable upload protocols map to the
+session primitives and their collection objects to register/fetch; add a
+class to :data:`KINDS`.
+
+Threading: adapters are used by the engine's upload threads at once; they
+are thread-safe (the folder adapter's sessions are distinct files, the HTTP
+ones share thread-safe httpx clients). All calls block their caller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+import httpx
+
+from studio.i18n import tr
+from studio.store.sync_state import TargetRecord
+from studio.sync.api import SeriesApi
+from studio.sync.auth import TargetAuth, discover, refresh_tokens
+from studio.sync.credentials import Vault
+from studio.sync.errors import SyncError, UploadGone
+from studio.sync.kit import (
+    KIT_FORMAT,
+    MANIFEST,
+    DesiredCollection,
+    KitItem,
+    RemoteCollection,
+    RemoteEpisode,
+)
+from studio.sync.retry import RetryPolicy, SpeedMeter, Throttle
+from studio.sync.tus import MiB, ProgressFn, TransferProgress, TusClient
+from studio.tasks import CancelToken
+
+SERIES_API = "series-api"
+FOLDER = "folder"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """How to publish: parallel uploads, PATCH size, a bandwidth cap, retries, timeouts."""
+
+    concurrency: int = 2
+    chunk_size: int = 16 * MiB
+    bandwidth: float | None = None  # bytes per second for all uploads together
+    checksum: bool = True  # sha1 per PATCH when the server supports it
+    retry: RetryPolicy = RetryPolicy()
+    timeout: float = 30.0  # seconds without progress on a connection
+
+
+@dataclass(frozen=True)
+class Session:
+    """An upload session: where the bytes go, and the id the registration names."""
+
+    url: str
+    upload_id: str
+    offset: int = 0
+    expires_at: str | None = None
+
+
+class Adapter(Protocol):
+    kind: ClassVar[str]
+    idempotent_create: ClassVar[bool]  # a replayed create_session(key) returns the same session
+
+    def prepare(self, cancel: CancelToken | None) -> None:
+        """Check that publishing can start (signed in, folder writable); raise SyncError."""
+
+    def create_session(self, item: KitItem, sha256: str, key: str,
+                       cancel: CancelToken | None) -> Session: ...  # fmt: skip
+
+    def offset(self, session: Session, cancel: CancelToken | None) -> int:
+        """How many bytes the target holds; :class:`UploadGone` if the session is gone."""
+
+    def send(self, session: Session, item: KitItem, progress: ProgressFn,
+             cancel: CancelToken | None) -> int:  # fmt: skip
+        """Send the rest of the file; return the final offset."""
+
+    def discard(self, session: Session, cancel: CancelToken | None) -> None: ...
+
+    def register(self, remote_id: str, desired: DesiredCollection,
+                 cancel: CancelToken | None) -> RemoteCollection: ...  # fmt: skip
+
+    def fetch(self, remote_id: str, cancel: CancelToken | None) -> RemoteCollection | None: ...
+
+    def close(self) -> None: ...
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    text = re.sub(r'[<>:"/\\|?*\x00-\x1f]', " ", text)
+    text = re.sub(r"\s+", " ", text).strip().strip(".")
+    return text[:limit].rstrip() or "Episode"
+
+
+class FolderAdapter:
+    """Publish into a folder (see the module docstring)."""
+
+    kind: ClassVar[str] = FOLDER
+    idempotent_create: ClassVar[bool] = True
+
+    def __init__(self, folder: str | Path, throttle: Throttle | None = None) -> None:
+        self.folder = Path(folder).expanduser()
+        self.store = self.folder / ".series-studio" / "uploads"
+        self.throttle = throttle or Throttle(None)
+
+    def prepare(self, cancel: CancelToken | None) -> None:
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SyncError(tr("Cannot write to the folder {folder}: {error}.").format(
+                folder=self.folder, error=exc.strerror or exc)) from None
+
+    def create_session(self, item: KitItem, sha256: str, key: str,
+                       cancel: CancelToken | None) -> Session:  # fmt: skip
+        done = self.store / key
+        if not done.exists():
+            Path(f"{done}.part").touch()
+        return Session(str(done), key)
+
+    def offset(self, session: Session, cancel: CancelToken | None) -> int:
+        done, part = Path(session.url), Path(f"{session.url}.part")
+        for path in (done, part):
+            if path.exists():
+                return path.stat().st_size
+        raise UploadGone(tr("The partial copy in the folder is gone."))
+
+    def send(self, session: Session, item: KitItem, progress: ProgressFn,
+             cancel: CancelToken | None) -> int:  # fmt: skip
+        done, part = Path(session.url), Path(f"{session.url}.part")
+        if done.exists():
+            return done.stat().st_size
+        offset = self.offset(session, cancel)
+        meter = SpeedMeter()
+        with item.path.open("rb") as src, part.open("r+b") as dst:
+            src.seek(offset)
+            dst.seek(offset)
+            dst.truncate()
+            while block := src.read(MiB):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                self.throttle.take(len(block), cancel)
+                dst.write(block)
+                offset += len(block)
+                progress(TransferProgress(offset, item.size, meter.add(offset)))
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(part, done)
+        return offset
+
+    def discard(self, session: Session, cancel: CancelToken | None) -> None:
+        for path in (Path(session.url), Path(f"{session.url}.part")):
+            path.unlink(missing_ok=True)
+
+    def _place(self, source: Path, dest: Path) -> None:
+        if dest.exists() and os.path.samefile(source, dest):
+            return
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            with source.open("rb") as src, tmp.open("wb") as dst:
+                while block := src.read(MiB):
+                    dst.write(block)
+                dst.flush()
+                os.fsync(dst.fileno())
+        os.replace(tmp, dest)
+
+    def register(self, remote_id: str, desired: DesiredCollection,
+                 cancel: CancelToken | None) -> RemoteCollection:  # fmt: skip
+        width = max(2, len(str(len(desired.episodes))))
+        layout: dict[str, str] = {}  # file name -> upload id
+        entries = []
+        for n, ep in enumerate(desired.episodes, 1):
+            name = f"{n:0{width}d} - {safe_name(ep.title)}.mp4"
+            layout[name] = ep.upload_id
+            entries.append({"position": n, "id": ep.id, "title": ep.title, "file": name,
+                            "duration_us": ep.duration_us, "size": ep.size,
+                            "sha256": ep.sha256, "free_preview": ep.free_preview})  # fmt: skip
+        if desired.cover_upload_id:
+            layout["cover.jpg"] = desired.cover_upload_id
+        for name, upload_id in layout.items():
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            source = self.store / upload_id
+            if not source.is_file():
+                raise UploadGone(tr("The copy of {file} is missing from the folder.").format(
+                    file=name))
+            self._place(source, self.folder / name)
+        old = self._manifest() or {}
+        for entry in old.get("episodes", []):
+            stale = self.folder / str(entry.get("file", ""))
+            if entry.get("file") and entry["file"] not in layout:
+                stale.unlink(missing_ok=True)
+        if old.get("cover") and "cover.jpg" not in layout:
+            (self.folder / "cover.jpg").unlink(missing_ok=True)
+        revision = desired.digest()[:16]
+        manifest = {
+            "format": KIT_FORMAT, "version": 1, "remote_id": remote_id, "revision": revision,
+            "collection": {"id": remote_id, "title": desired.title,
+                           "description": desired.description,
+                           "price": (None if desired.price_minor is None else
+                                     {"minor": desired.price_minor,
+                                      "currency": desired.currency})},
+            "cover": "cover.jpg" if desired.cover_upload_id else None,
+            "episodes": entries, "desired": desired.to_json(),
+        }  # fmt: skip
+        tmp = self.folder / f".{MANIFEST}.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(tmp, self.folder / MANIFEST)
+        return self._remote(manifest)
+
+    def _manifest(self) -> dict | None:
+        try:
+            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("remote_id") else None
+
+    def _remote(self, manifest: dict) -> RemoteCollection:
+        desired = DesiredCollection.from_json(manifest["desired"])
+        return RemoteCollection(
+            manifest["remote_id"], manifest["revision"], "ready", desired,
+            tuple(RemoteEpisode(e.id, "ready") for e in desired.episodes),
+            self.folder.as_uri())  # fmt: skip
+
+    def fetch(self, remote_id: str, cancel: CancelToken | None) -> RemoteCollection | None:
+        manifest = self._manifest()
+        if manifest is None or manifest["remote_id"] != remote_id:
+            return None
+        return self._remote(manifest)
+
+    def close(self) -> None:
+        pass
+
+
+class SeriesApiAdapter:
+    """The Series Platform API: tus uploads and desired-state registration."""
+
+    kind: ClassVar[str] = SERIES_API
+    idempotent_create: ClassVar[bool] = True  # the API honours Idempotency-Key
+
+    def __init__(self, api: SeriesApi, tus: TusClient, http: httpx.Client) -> None:
+        self.api, self.tus, self.http = api, tus, http
+
+    def prepare(self, cancel: CancelToken | None) -> None:
+        self.api.me(cancel)
+        self.tus.capabilities(self.api.uploads_url, cancel)
+
+    def create_session(self, item: KitItem, sha256: str, key: str,
+                       cancel: CancelToken | None) -> Session:  # fmt: skip
+        meta = {"filename": item.path.name, "filetype": item.content_type, "sha256": sha256,
+                "item": item.key}  # fmt: skip
+        up = self.tus.create(self.api.uploads_url, item.size, meta, idempotency_key=key,
+                             cancel=cancel)  # fmt: skip
+        expires = up.expires.isoformat() if up.expires else None
+        return Session(up.url, up.url.rstrip("/").rsplit("/", 1)[-1], up.offset, expires)
+
+    def offset(self, session: Session, cancel: CancelToken | None) -> int:
+        return self.tus.head(session.url, cancel).offset
+
+    def send(self, session: Session, item: KitItem, progress: ProgressFn,
+             cancel: CancelToken | None) -> int:  # fmt: skip
+        return self.tus.send(session.url, item.path, progress=progress, cancel=cancel).offset
+
+    def discard(self, session: Session, cancel: CancelToken | None) -> None:
+        self.tus.terminate(session.url, cancel)
+
+    def register(self, remote_id: str, desired: DesiredCollection,
+                 cancel: CancelToken | None) -> RemoteCollection:  # fmt: skip
+        return self.api.put_collection(remote_id, desired, cancel)
+
+    def fetch(self, remote_id: str, cancel: CancelToken | None) -> RemoteCollection | None:
+        return self.api.get_collection(remote_id, cancel)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def series_api_auth(target: TargetRecord, vault: Vault, http: httpx.Client) -> TargetAuth:
+    """The target's token source, refreshing through the server's token endpoint."""
+    client_id = (target.options or {}).get("client_id") or "series-studio-desktop"
+    config: list = []
+
+    def refresher(refresh_token: str):
+        if not config:
+            config.append(discover(http, target.location, client_id))
+        return refresh_tokens(http, config[0], refresh_token)
+
+    return TargetAuth(vault, target.name, refresher)
+
+
+def http_client(settings: SyncSettings) -> httpx.Client:
+    t = settings.timeout
+    return httpx.Client(timeout=httpx.Timeout(t, connect=min(t, 10.0)),
+                        limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+                        follow_redirects=False)  # fmt: skip
+
+
+def _open_folder(target: TargetRecord, vault: Vault, settings: SyncSettings) -> Adapter:
+    return FolderAdapter(target.location, Throttle(settings.bandwidth))
+
+
+def _open_series_api(target: TargetRecord, vault: Vault, settings: SyncSettings) -> Adapter:
+    vault.check()
+    http = http_client(settings)
+    auth = series_api_auth(target, vault, http)
+    api = SeriesApi(target.location, http, auth, settings.retry)
+    tus = TusClient(http, auth=auth, chunk_size=settings.chunk_size, checksum=settings.checksum,
+                    throttle=Throttle(settings.bandwidth), retry=settings.retry)  # fmt: skip
+    return SeriesApiAdapter(api, tus, http)
+
+
+KINDS: dict[str, Callable[[TargetRecord, Vault, SyncSettings], Adapter]] = {
+    FOLDER: _open_folder,
+    SERIES_API: _open_series_api,
+}
+
+
+def open_adapter(target: TargetRecord, vault: Vault, settings: SyncSettings) -> Adapter:
+    try:
+        opener = KINDS[target.kind]
+    except KeyError:
+        raise SyncError(tr("Target '{name}' is of an unknown kind '{kind}'.").format(
+            name=target.name, kind=target.kind)) from None
+    return opener(target, vault, settings)
+
+
+def check_target(kind: str, location: str) -> str:
+    """The location normalised for ``kind``; SyncError when it cannot be right."""
+    if kind not in KINDS:
+        raise SyncError(tr("Unknown target kind '{kind}'; use one of: {kinds}.").format(
+            kind=kind, kinds=", ".join(sorted(KINDS))))
+    if kind == SERIES_API:
+        url = httpx.URL(location)
+        loopback = url.host in ("127.0.0.1", "localhost", "::1")
+        if url.scheme not in ("https", "http") or not url.host or (
+                url.scheme == "http" and not loopback):  # fmt: skip
+            raise SyncError(tr("The address must start with https:// (plain http only for "
+                               "127.0.0.1): {url}").format(url=location))
+        return str(url).rstrip("/")
+    return str(Path(location).expanduser().resolve())

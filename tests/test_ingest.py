@@ -1,0 +1,341 @@
+"""Importing creator archives (YouTube Takeout, Instagram) built from real clips, and hostile ones."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from pathlib import Path
+
+import archive_factory as af
+import pytest
+from archive_factory import IgPost, Video, utc
+
+from studio.app import AppContext
+from studio.cli.archive_commands import register
+from studio.domain.errors import UserError
+from studio.ingest import (
+    Budget,
+    ItemStatus,
+    Outcome,
+    find_playlist,
+    import_archive,
+    playlist_items,
+    preview_archive,
+)
+from studio.ingest.instagram import repair_mojibake, title_from_caption
+from studio.ingest.takeout import name_fits, title_key
+from studio.tasks import CancelToken, Cancelled
+
+LONG = "How I cook pasta every night — the complete guide for beginners"
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    with AppContext.open(tmp_path / "lib" / "library.sqlite") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clips")
+    return lambda seconds, variant=0: af.clip(folder, seconds, variant)
+
+
+def english_videos(clips) -> list[Video]:
+    return [
+        Video("v1", "Morning routine", utc(2023, 1, 5), clips(1), "Wake up with me."),
+        Video("v2", LONG, utc(2023, 1, 10), clips(1, 1), "Pasta, step by step."),
+        Video("v3", "Vlog", utc(2023, 2, 1), clips(1, 2)),  # "Vlog.mp4"
+        Video("v4", "Vlog", utc(2023, 3, 1), clips(4)),  # "Vlog(1).mp4", told apart by length
+        Video("v5", "Café au lait ☕", utc(2023, 3, 15), clips(2), "Über-gemütlich",
+              file_name="Cafe\u0301 au lait ☕.mp4"),  # decomposed accent in the file name
+        Video("v6", "Deleted later", utc(2023, 4, 1), None),  # its file is not in the archive
+        Video("v7", "Twin", utc(2023, 5, 1), clips(2, 1)),  # same title and length:
+        Video("v8", "Twin", utc(2023, 5, 2), clips(2, 2)),  # ...ambiguous, never guessed
+    ]  # fmt: skip
+
+
+def english_takeout(tmp_path, clips, parts=3) -> list[Path]:
+    files = af.takeout_files(
+        english_videos(clips),
+        playlists=[("Best of", "My favourite videos.", ["v4", "v1", "v5", "someone-elses"])],
+        extra_files={"random clip.mp4": clips(3)},
+    )  # fmt: skip
+    return af.write_zips(tmp_path / "downloads", "takeout-20240101T000000Z", files, parts)
+
+
+def titles(ctx, collection) -> list[str]:
+    return [e.title for e in ctx.library.episodes(collection.id)]
+
+
+def test_takeout_in_three_zip_parts_matches_by_title_and_length(tmp_path, ctx, clips):
+    parts = english_takeout(tmp_path, clips)
+    preview = preview_archive(parts)
+    assert preview.kinds == ("youtube",) and preview.name == "takeout-20240101T000000Z"
+    status = {it.key: it.status for it in preview.items}
+    assert [status[f"youtube:v{i}"] for i in range(1, 6)] == [ItemStatus.READY] * 5
+    assert status["youtube:v6"] is ItemStatus.MISSING
+    twins = [it for it in preview.items if it.status is ItemStatus.AMBIGUOUS]
+    assert sorted(it.source_ref.rsplit("/", 1)[1] for it in twins) == ["Twin(1).mp4", "Twin.mp4"]
+    assert all({c.video_id for c in it.candidates} == {"v7", "v8"} for it in twins)
+    [lost] = [it for it in preview.items if it.status is ItemStatus.UNMATCHED]
+    assert lost.title == "random clip" and "videos.csv" in lost.problem
+    assert not preview.problems
+
+    outside = af.files_outside(tmp_path, ctx.media_dir)
+    c = ctx.library.create_collection("From YouTube")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c)
+    assert len(report.added) == 5 and not report.failed
+    assert titles(ctx, c) == ["Morning routine", LONG, "Vlog", "Vlog", "Café au lait ☕"]
+    lengths = [round(e.duration / 1e6) for e in ctx.library.episodes(c.id)]
+    assert lengths == [1, 1, 1, 4, 2]  # "Vlog(1).mp4" (4 s) is the second "Vlog"
+    folder = ctx.media_dir / "archives" / "takeout-20240101T000000Z"
+    assert all(r.path.is_relative_to(folder) for r in report.added)
+    assert af.files_outside(tmp_path, ctx.media_dir) == outside
+    manifest = json.loads((folder / "import.json").read_text(encoding="utf-8"))
+    v5 = manifest["items"]["youtube:v5"]
+    assert v5["description"] == "Über-gemütlich" and v5["created_at"].startswith("2023-03-15")
+    assert not list(folder.rglob("*.part"))
+
+    again = import_archive(ctx.library, ctx.media_dir, preview_archive(parts), c)
+    assert not again.added and len(again.skipped) == 5
+    assert "episode 1 of 'From YouTube'" in again.skipped[0].reason
+    assert ctx.library.episode_count(c.id) == 5
+
+
+def test_a_playlist_imports_in_its_order_with_its_description(tmp_path, ctx, clips):
+    preview = preview_archive(english_takeout(tmp_path, clips, parts=2))
+    best = find_playlist(preview, "best OF")
+    assert best.not_uploaded == 1  # a video of another channel is not in a Takeout
+    items = playlist_items(preview, best)
+    c = ctx.library.create_collection("Best of")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c, items, playlist=best)
+    assert len(report.added) == 3
+    assert titles(ctx, c) == ["Vlog", "Morning routine", "Café au lait ☕"]
+    assert ctx.library.collection(c.id).description == "My favourite videos."
+    with pytest.raises(UserError, match="Best of"):
+        find_playlist(preview, "Worst of")
+
+
+def test_french_headers_in_an_unpacked_folder_with_old_playlists(tmp_path, ctx, clips):
+    videos = [
+        Video("f1", "Recette de crêpes (facile !)", utc(2022, 11, 2, 8, 30), clips(1, 3),
+              "Des crêpes en 10 minutes."),
+        Video("f2", "Mon été à Lyon", utc(2022, 7, 14), clips(4, 1)),
+        Video("f3", "Mon été à Lyon", utc(2022, 8, 1), clips(1, 4)),
+    ]  # fmt: skip
+    files = af.takeout_files(videos, lang="fr", playlists=[("Été", "Souvenirs.", ["f3", "f2"])],
+                             playlist_layout="old")  # fmt: skip
+    root = af.write_folder(tmp_path / "Takeout-unpacked", files)
+    preview = preview_archive([root])
+    assert all(it.status is ItemStatus.READY for it in preview.items)
+    [summer] = preview.playlists
+    assert (summer.id, summer.title, summer.description) == ("PL0", "Été", "Souvenirs.")
+    c = ctx.library.create_collection("Été")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c,
+                            playlist_items(preview, summer), playlist=summer)  # fmt: skip
+    assert [r.item.created_at for r in report.added] == [utc(2022, 8, 1), utc(2022, 7, 14)]
+    assert titles(ctx, c) == ["Mon été à Lyon", "Mon été à Lyon"]
+    assert [round(e.duration / 1e6) for e in ctx.library.episodes(c.id)] == [1, 4]
+    assert all(r.path.is_relative_to(root) for r in report.added)  # used where they are
+    assert not list((ctx.media_dir / "archives").rglob("*.mp4"))
+
+
+def test_title_normalisation_and_truncation():
+    assert title_key("Café au lait ☕ (2)") == title_key("Cafe\u0301 AU LAIT")
+    assert name_fits("Vlog(1)", "Vlog") and name_fits("My_video_ part 2", "My/video? part 2")
+    cut = af.utf16_cut(LONG, 43)
+    assert name_fits(cut, LONG) and name_fits(cut + "(3)", LONG)
+    assert not name_fits("Vlog", "Vlog extended")  # a short name is never a prefix match
+    assert not name_fits("☕☕", "☕☕")  # nothing left to compare: listed, not guessed
+
+
+def test_the_creator_resolves_an_ambiguous_file(tmp_path, ctx, clips):
+    preview = preview_archive(english_takeout(tmp_path, clips, parts=1))
+    twins = sorted((it for it in preview.items if it.status is ItemStatus.AMBIGUOUS),
+                   key=lambda it: it.source_ref)  # fmt: skip
+    chosen = [twins[0].resolved(next(c for c in twins[0].candidates if c.video_id == "v8")),
+              twins[1].resolved(next(c for c in twins[1].candidates if c.video_id == "v7"))]
+    c = ctx.library.create_collection("Twins")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c, chosen)
+    assert [r.item.video_id for r in report.added] == ["v8", "v7"]
+    assert titles(ctx, c) == ["Twin", "Twin"]
+
+
+def instagram_posts(clips) -> list[IgPost]:
+    return [
+        IgPost("post", [clips(1, 5)], "Été à Paris 🌞\nMerci à tous #travel #paris",
+               utc(2023, 6, 1, 12)),
+        IgPost("post", [None], "Just a photo", utc(2023, 6, 2)),
+        IgPost("post", [clips(2, 3), None, clips(1, 6)], "Carousel: kitchen tour",
+               utc(2023, 6, 3), carousel=True),
+        IgPost("reel", [clips(4, 2)], "Crème brûlée in 30 seconds 🍮 #dessert", utc(2023, 5, 20)),
+        IgPost("story", [clips(1, 7)], "", utc(2023, 7, 1)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("layout, zipped", [("new", True), ("old", False)])
+def test_instagram_posts_reels_and_stories(tmp_path, ctx, clips, layout, zipped):
+    files = af.instagram_files(instagram_posts(clips), layout=layout)
+    if zipped:
+        sources = af.write_zips(tmp_path / "dl", "instagram-chef-2024-01-01", files, parts=2)
+    else:
+        sources = [af.write_folder(tmp_path / "instagram-chef", files)]
+    preview = preview_archive(sources)
+    assert preview.kinds == ("instagram",) and preview.skipped_photos == 2
+    assert [it.kind for it in preview.items] == ["reel", "post", "post", "post", "story"]
+    c = ctx.library.create_collection("Insta")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c)
+    assert len(report.added) == 5
+    assert titles(ctx, c) == ["Crème brûlée in 30 seconds 🍮", "Été à Paris 🌞",
+                              "Carousel: kitchen tour", "Carousel: kitchen tour",
+                              "Story of 2023-07-01"]  # fmt: skip
+    captions = [r.item.description for r in report.added]
+    assert captions[1] == "Été à Paris 🌞\nMerci à tous #travel #paris"
+    assert [r.item.created_at for r in report.added][:2] == [utc(2023, 5, 20), utc(2023, 6, 1, 12)]
+
+
+def test_caption_helpers():
+    assert repair_mojibake(af.mojibake("Crème brûlée 🍮")) == "Crème brûlée 🍮"
+    assert repair_mojibake("café") == "café"  # already right: left alone
+    assert title_from_caption("#ad\n  Hello   world #food @friend\nmore") == "Hello world"
+
+
+def test_broken_json_is_named_with_its_line_and_the_rest_imports(tmp_path, ctx, clips):
+    files = af.instagram_files(instagram_posts(clips),
+                               broken={"reels.json": '{"ig_reels_media": [\n  {"media": [}\n'})
+    preview = preview_archive([af.write_folder(tmp_path / "ig", files)])
+    [problem] = preview.problems
+    assert "reels.json" in problem.message and problem.line == 2
+    assert "line 2" in problem.message
+    assert len(preview.default_selection) == 4  # posts and stories still read
+
+
+def test_a_csv_with_a_broken_quote_is_named_and_the_rows_before_it_kept(tmp_path, clips):
+    header = ",".join(af.TAKEOUT_HEADERS["en"])
+    csv_text = (f"{header}\n"
+                "a1,1300,en,Blog,ok,UC,First,Public,Processed,2023-01-01T00:00:00+00:00,\n"
+                'a2,4300,en,Blog,"never closed,UC,Second,Public,Processed,,\n'
+                "a3,1300,en,Blog,,UC,Third,Public,Processed,,\n")  # fmt: skip
+    videos = [Video("a1", "First", utc(2023, 1, 1), clips(1)),
+              Video("a2", "Second", utc(2023, 1, 2), clips(4))]  # fmt: skip
+    files = af.takeout_files(videos, videos_csv=csv_text.encode())
+    preview = preview_archive(af.write_zips(tmp_path, "takeout", files))
+    [problem] = preview.problems
+    assert problem.file.startswith("Takeout/YouTube and YouTube Music/video metadata/videos.csv")
+    assert problem.line == 3 and "line 3" in problem.message and "never closed" in problem.message
+    status = {it.title: it.status for it in preview.items}
+    assert status == {"First": ItemStatus.READY, "Second": ItemStatus.UNMATCHED}
+
+
+def hostile_takeout(tmp_path, clips) -> tuple[list[Path], Path]:
+    files = af.takeout_files([Video("h1", "Fine", utc(2023, 1, 1), clips(1))])
+    [good] = af.write_zips(tmp_path / "dl", "takeout-hostile", files)
+    outside = tmp_path / f"abs-{uuid.uuid4().hex}.mp4"
+    videos = "Takeout/YouTube and YouTube Music/videos/"
+    af.add_entry(good, videos + "../../../../../evil.mp4", b"zip slip")
+    af.add_entry(good, str(outside), b"absolute")
+    af.add_entry(good, videos + "link.mp4", b"/etc/passwd", mode=af.symlink_mode())
+    af.add_entry(good, videos + "tty.mp4", b"", mode=af.device_mode())
+    bomb = af.write_zip_bomb(tmp_path / "dl" / "takeout-hostile-002.zip", videos + "Fine(1).mp4")
+    return [good, bomb], outside
+
+
+def test_hostile_entries_are_refused_and_nothing_is_written_outside(tmp_path, ctx, clips):
+    parts, absolute = hostile_takeout(tmp_path, clips)
+    before = af.files_outside(tmp_path, ctx.media_dir)
+    preview = preview_archive(parts)
+    messages = " | ".join(p.message for p in preview.problems)
+    for expected in ("climbs out of the archive", "absolute", "symbolic link", "device",
+                     "zip bomb"):  # fmt: skip
+        assert expected in messages
+    assert [it.title for it in preview.items] == ["Fine"]
+    c = ctx.library.create_collection("Safe")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c)
+    assert len(report.added) == 1
+    assert af.files_outside(tmp_path, ctx.media_dir) == before
+    assert not absolute.exists() and not (tmp_path / "evil.mp4").exists()
+    with pytest.raises(UserError, match="zip bomb"):
+        preview_archive(parts[1:])
+
+
+def test_damaged_parts_and_budgets(tmp_path, ctx, clips):
+    files = af.takeout_files(english_videos(clips)[:3])
+    parts = af.write_zips(tmp_path / "dl", "takeout", files, parts=2)
+    af.damage_central_directory(parts[1])
+    preview = preview_archive(parts)
+    [problem] = preview.problems
+    assert problem.file == parts[1].name and "table of contents" in problem.message
+    assert any(it.status is ItemStatus.MISSING for it in preview.items)  # says what is missing
+    assert preview.default_selection  # and imports what it can
+    with pytest.raises(UserError, match="table of contents"):
+        preview_archive(parts[1:])
+    with pytest.raises(UserError, match="holds 2 entries, more than the 1 allowed"):
+        preview_archive(parts[:1], budget=Budget(max_entries=1))
+    with pytest.raises(UserError, match="more than the 0 MB allowed"):
+        preview_archive(parts[:1], budget=Budget(max_total_bytes=1000))
+    c = ctx.library.create_collection("Tight")
+    with pytest.raises(UserError, match="only 0 MB can be used"):
+        import_archive(ctx.library, ctx.media_dir, preview, c, budget=Budget(max_extract_bytes=1))
+    assert ctx.library.episode_count(c.id) == 0
+
+
+def test_cancelling_keeps_what_was_added_and_leaves_no_partial_file(tmp_path, ctx, clips):
+    preview = preview_archive(english_takeout(tmp_path, clips, parts=1))
+    c = ctx.library.create_collection("Cancelled")
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        import_archive(ctx.library, ctx.media_dir, preview, c,
+                       on_result=lambda r: token.cancel(), cancel=token)  # fmt: skip
+    assert ctx.library.episode_count(c.id) == 1
+    assert not list(ctx.media_dir.rglob("*.part"))
+
+
+def run_cli(library: Path, capsys, *argv: str) -> tuple[int, str]:
+    """The subcommand as ``studio`` runs it: a UserError is exit status 2."""
+    parser = argparse.ArgumentParser(prog="studio")
+    parser.add_argument("--library")
+    sub = parser.add_subparsers(dest="command")
+
+    def cmd(name, func, help):
+        p = sub.add_parser(name, help=help)
+        p.set_defaults(func=func)
+        return p
+
+    register(cmd)
+    args = parser.parse_args(["--library", str(library), *argv])
+    try:
+        code = args.func(args)
+    except UserError as exc:
+        print(exc)
+        code = 2
+    return code, capsys.readouterr().out
+
+
+def test_cli_import_archive(tmp_path, capsys, clips):
+    library = tmp_path / "cli" / "library.sqlite"
+    parts = [str(p) for p in english_takeout(tmp_path, clips, parts=2)]
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--dry-run", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["collection"] is None and data["summary"]["needs_attention"] == 4
+    assert not library.exists() or AppContext.open(library).library.collections() == []
+
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--playlist", "Best of")
+    assert code == 0, out  # every video of the playlist that is in the archive was imported
+    assert "Created the collection 'Best of'" in out and "3 added" in out
+
+    code, out = run_cli(library, capsys, "import-archive", *parts, "-c", "Best of", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["summary"] == {"added": 2, "skipped": 3, "failed": 0,
+                                             "needs_attention": 4}  # fmt: skip
+    by_key = {i["key"]: i for i in data["items"]}
+    assert by_key["youtube:v1"]["outcome"] == "skipped"
+    assert by_key["youtube:v2"]["episode"]["position"] == 4
+    assert by_key["youtube:v2"]["description"] == "Pasta, step by step."
+    assert by_key["youtube:v6"]["status"] == "missing" and by_key["youtube:v6"]["outcome"] is None
+
+    code, out = run_cli(library, capsys, "import-archive", str(tmp_path / "nope.zip"))
+    assert code == 2 and "does not exist" in out
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--playlist", "Nope")
+    assert code == 2 and "'Best of'" in out
