@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from studio import actions
@@ -45,6 +45,9 @@ class StudioController(QObject):
         self.view: CollectionView | None = None
         self.problems: list[Problem] = []
         self.import_task: Task | None = None
+        # While files stream in, the list refreshes at most every 200 ms, not per file.
+        self._refresh_timer = QTimer(self, singleShot=True, interval=200)
+        self._refresh_timer.timeout.connect(self.episodes_edited)
 
     # ------------------------------------------------------------ collections
     @property
@@ -199,12 +202,13 @@ class StudioController(QObject):
 
         def on_result(r: actions.AddResult) -> None:
             counts["added" if r.ok else "failed"] += 1
-            if r.ok:
-                self.episodes_edited()
+            if r.ok and not self._refresh_timer.isActive():
+                self._refresh_timer.start()
             self.importResult.emit(r)
 
         def finished(*_: object) -> None:
             self.import_task = None
+            self._refresh_timer.stop()
             self.episodes_edited()
             self.importFinished.emit(counts["added"], counts["failed"])
 
@@ -212,6 +216,10 @@ class StudioController(QObject):
         self.import_task = op.success(finished).cancelled(finished).failure(
             lambda exc: (finished(), self.tasks.report(exc))).run(self.tasks)
         return self.import_task
+
+    def shutdown(self) -> None:
+        """The window is closing: no more refreshes from the library."""
+        self._refresh_timer.stop()
 
     def progress_label(self, p: Progress) -> str:
         return f"{int(p.done)}/{int(p.total or 0)} {p.label}"

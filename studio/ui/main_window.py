@@ -581,5 +581,6 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.player.unload()
         self.tasks.shutdown(wait=True)
+        self.controller.shutdown()
         self.player.close()
         super().closeEvent(event)
