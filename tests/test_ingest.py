@@ -1,9 +1,10 @@
-"""Importing creator archives (YouTube Takeout, Instagram) built from real clips, and hostile ones."""
+"""Importing creator archives (YouTube Takeout, Instagram) made from real clips; hostile ones."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from studio.domain.errors import UserError
 from studio.ingest import (
     Budget,
     ItemStatus,
-    Outcome,
     find_playlist,
     import_archive,
     playlist_items,
@@ -25,7 +25,7 @@ from studio.ingest import (
 )
 from studio.ingest.instagram import repair_mojibake, title_from_caption
 from studio.ingest.takeout import name_fits, title_key
-from studio.tasks import CancelToken, Cancelled
+from studio.tasks import Cancelled, CancelToken
 
 LONG = "How I cook pasta every night — the complete guide for beginners"
 
@@ -148,7 +148,8 @@ def test_title_normalisation_and_truncation():
     cut = af.utf16_cut(LONG, 43)
     assert name_fits(cut, LONG) and name_fits(cut + "(3)", LONG)
     assert not name_fits("Vlog", "Vlog extended")  # a short name is never a prefix match
-    assert not name_fits("☕☕", "☕☕")  # nothing left to compare: listed, not guessed
+    assert name_fits("☕☕(1)", "☕ ☕") and not name_fits("☕", "☕☕")  # emoji-only titles
+    assert not name_fits("", "")  # nothing to compare: listed, not guessed
 
 
 def test_the_creator_resolves_an_ambiguous_file(tmp_path, ctx, clips):
@@ -290,6 +291,21 @@ def test_cancelling_keeps_what_was_added_and_leaves_no_partial_file(tmp_path, ct
                        on_result=lambda r: token.cancel(), cancel=token)  # fmt: skip
     assert ctx.library.episode_count(c.id) == 1
     assert not list(ctx.media_dir.rglob("*.part"))
+    manifest = ctx.media_dir / "archives" / preview.name / "import.json"
+    assert list(json.loads(manifest.read_text(encoding="utf-8"))["items"]) == ["youtube:v1"]
+
+    def cancel_while_extracting(p):
+        if p.done >= 1:  # the first file's bytes are written, its extraction goes on
+            token.cancel()
+
+    token = CancelToken()
+    d = ctx.library.create_collection("Cancelled while extracting")
+    with pytest.raises(Cancelled):
+        import_archive(ctx.library, ctx.media_dir, preview, d, preview.default_selection[1:],
+                       progress=cancel_while_extracting, cancel=token)  # fmt: skip
+    assert ctx.library.episode_count(d.id) == 0
+    assert sorted(p.name for p in manifest.parent.rglob("*") if p.is_file()) == [
+        "Morning routine.mp4", "import.json"]  # the first file only, and no partial file
 
 
 def run_cli(library: Path, capsys, *argv: str) -> tuple[int, str]:
@@ -319,7 +335,7 @@ def test_cli_import_archive(tmp_path, capsys, clips):
     code, out = run_cli(library, capsys, "import-archive", *parts, "--dry-run", "--json")
     data = json.loads(out)
     assert code == 1 and data["collection"] is None and data["summary"]["needs_attention"] == 4
-    assert not library.exists() or AppContext.open(library).library.collections() == []
+    assert not library.exists()  # a dry run does not even open the library
 
     code, out = run_cli(library, capsys, "import-archive", *parts, "--playlist", "Best of")
     assert code == 0, out  # every video of the playlist that is in the archive was imported
@@ -339,3 +355,18 @@ def test_cli_import_archive(tmp_path, capsys, clips):
     assert code == 2 and "does not exist" in out
     code, out = run_cli(library, capsys, "import-archive", *parts, "--playlist", "Nope")
     assert code == 2 and "'Best of'" in out
+
+
+def test_links_and_special_files_in_a_folder_are_refused(tmp_path, ctx, clips):
+    files = af.takeout_files([Video("h1", "Fine", utc(2023, 1, 1), clips(1))])
+    root = af.write_folder(tmp_path / "unpacked", files)
+    videos = root / "Takeout" / "YouTube and YouTube Music" / "videos"
+    secret = tmp_path / "secret.mp4"
+    secret.write_bytes(clips(4).read_bytes())
+    (videos / "link.mp4").symlink_to(secret)
+    os.mkfifo(videos / "pipe.mp4")
+    preview = preview_archive([root])
+    messages = sorted(p.message for p in preview.problems)
+    assert "link.mp4" in messages[0] and "symbolic link" in messages[0]
+    assert "pipe.mp4" in messages[1] and "special file" in messages[1]
+    assert [it.title for it in preview.items] == ["Fine"]

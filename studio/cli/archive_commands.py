@@ -20,7 +20,7 @@ from studio.cli.terminal import ProgressLine, say, table
 from studio.domain.errors import InvalidValue, NotFound
 from studio.domain.models import Collection
 from studio.domain.timecode import format_duration
-from studio.i18n import N_, tr
+from studio.i18n import N_, ntr, tr
 from studio.ingest import (
     ArchiveItem,
     ArchivePreview,
@@ -75,7 +75,7 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
             say(_json(preview, scope, playlist, None, None, dry_run=args.dry_run))
         else:
             _print_items(scope, {})
-            _print_footer(preview, None, attention)
+            _print_footer(preview, None, attention, playlist=playlist)
             if not selected and not args.dry_run:
                 say(tr("Nothing to import."))
         return 1 if attention or errors else 0
@@ -93,7 +93,7 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
         say(_json(preview, scope, playlist, collection, report, created=created))
     else:
         _print_items(scope, results)
-        _print_footer(preview, report, attention, collection)
+        _print_footer(preview, report, attention, collection, playlist)
     return 1 if report.failed or attention or errors else 0
 
 
@@ -133,14 +133,22 @@ def _print_items(items: list[ArchiveItem], results: dict[str, ItemResult]) -> No
 
 
 def _print_footer(preview: ArchivePreview, report: ImportReport | None, attention: int,
-                  collection: Collection | None = None) -> None:  # fmt: skip
+                  collection: Collection | None = None, playlist: Playlist | None = None,
+                  ) -> None:  # fmt: skip
+    if playlist is not None and playlist.not_uploaded:
+        n = playlist.not_uploaded
+        say(ntr("{n} video of the playlist is not one of your uploads: Takeout does not "
+                "include it.", "{n} videos of the playlist are not your uploads: Takeout does "
+                "not include them.", n).format(n=n))  # fmt: skip
     if preview.problems:
         say()
         say(tr("Problems with the archive:"))
         for p in preview.problems:
             say(f"  {p.message}")
     if preview.skipped_photos:
-        say(tr("{n} photos skipped (only videos are imported).").format(n=preview.skipped_photos))
+        n = preview.skipped_photos
+        say(ntr("{n} photo skipped (only videos are imported).",
+                "{n} photos skipped (only videos are imported).", n).format(n=n))
     say()
     if report is None:
         ready = len([it for it in preview.items if it.checked_by_default])

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = cmd("demo", c.cmd_demo, "create a sample collection from generated clips")
     p.add_argument("--episodes", type=int, default=5, help="how many clips (default 5)")
+
+    from studio.cli import archive_commands
+
+    archive_commands.register(cmd)
     return parser
 
 

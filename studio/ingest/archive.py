@@ -20,11 +20,8 @@ Not thread-safe: use one ArchiveSet from one thread at a time.
 from __future__ import annotations
 
 import os
-import re
-import stat
 import tempfile
 import time
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -37,17 +34,21 @@ import av
 import av.error
 
 from studio.domain.errors import UserError
-from studio.i18n import N_, tr
+from studio.i18n import tr
+from studio.ingest.entry_names import (
+    archive_name,
+    clean_path,
+    extraction_target,
+    member_name,
+    unsafe_reason,
+)
 from studio.ingest.model import ArchiveProblem
 from studio.tasks import CancelToken
 
 CHUNK = 1 << 20
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}  # fmt: skip
 # What reading a ZIP entry raises when the part is damaged (bad CRC, cut short, unknown method).
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
                 OSError)  # fmt: skip
-_PART_SUFFIX = re.compile(r"(?:[-_ .]?(?:part)?\d{1,3})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -90,64 +91,6 @@ class Entry:
         return self.path.rsplit("/", 1)[-1]
 
 
-_LINK = N_("it is a symbolic link")
-_SPECIAL = N_("it is a device or special file, not a regular file")
-_ABSOLUTE = N_("its path is absolute")
-_CLIMBS = N_("its path climbs out of the archive (..)")
-_NUL = N_("its name holds a NUL character")
-
-
-def unsafe_reason(name: str, mode: int = 0) -> str | None:
-    """Why an entry called ``name`` with the Unix ``mode`` must not be read, or None."""
-    if "\x00" in name:
-        return tr(_NUL)
-    slashed = name.replace("\\", "/")
-    if slashed.startswith("/") or re.match(r"^[A-Za-z]:", slashed):
-        return tr(_ABSOLUTE)
-    if ".." in slashed.split("/"):
-        return tr(_CLIMBS)
-    kind = stat.S_IFMT(mode)
-    if stat.S_ISLNK(mode):
-        return tr(_LINK)
-    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-        return tr(_SPECIAL)
-    return None
-
-
-def _clean_path(name: str) -> str:
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-    return unicodedata.normalize("NFC", "/".join(parts))
-
-
-def _member_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name, repairing UTF-8 names stored without the UTF-8 flag (read as cp437)."""
-    name = info.filename
-    if not info.flag_bits & 0x800:
-        try:
-            name = name.encode("cp437").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-    return name
-
-
-def archive_name(paths: Sequence[Path]) -> str:
-    """A folder name for what is extracted: the first source's name without its part number."""
-    stem = paths[0].stem if paths[0].suffix.lower() == ".zip" else paths[0].name
-    if len(paths) > 1 or paths[0].suffix.lower() == ".zip":
-        stem = _PART_SUFFIX.sub("", stem) or stem
-    return safe_component(stem)[:80] or "archive"
-
-
-def safe_component(part: str) -> str:
-    """One path component safe on every system (no separators, reserved names or characters)."""
-    part = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", part).rstrip(" .")
-    if part in ("", ".", ".."):
-        part = "_"
-    if part.split(".")[0].lower() in _WINDOWS_RESERVED:
-        part = "_" + part
-    return part[:150]
-
-
 class ArchiveSet:
     """The entries of several sources (ZIP parts and folders) as one tree. Use :meth:`open`."""
 
@@ -165,7 +108,7 @@ class ArchiveSet:
     def open(cls, paths: Sequence[str | os.PathLike], budget: Budget = DEFAULT_BUDGET
              ) -> ArchiveSet:  # fmt: skip
         """Read the table of contents of every source. Raises UserError if none can be used."""
-        sources = [Path(p).expanduser() for p in paths]
+        sources = [Path(p).expanduser().absolute() for p in paths]
         if not sources:
             raise UserError(tr("Give the archive: its ZIP files or the folder it was unpacked to."))
         for p in sources:
@@ -174,11 +117,15 @@ class ArchiveSet:
             if not p.is_dir() and not zipfile.is_zipfile(p) and p.suffix.lower() != ".zip":
                 raise UserError(tr("{path} is neither a ZIP archive nor a folder.").format(path=p))
         arch = cls(sources, budget)
-        for i, p in enumerate(sources):
-            if p.is_dir():
-                arch._add_folder(i, p)
-            else:
-                arch._add_zip(i, p)
+        try:
+            for i, p in enumerate(sources):
+                if p.is_dir():
+                    arch._add_folder(i, p)
+                else:
+                    arch._add_zip(i, p)
+        except BaseException:
+            arch.close()
+            raise
         if not arch.entries:
             arch.close()
             reasons = " ".join(pr.message for pr in arch.problems[:3])
@@ -225,7 +172,7 @@ class ArchiveSet:
         self._total += declared
         self._zips[i] = zf
         for info in infos:
-            name = _member_name(info)
+            name = member_name(info)
             reason = unsafe_reason(name, info.external_attr >> 16)
             if reason is None and info.file_size >= b.ratio_floor \
                     and info.file_size > b.max_ratio * max(info.compress_size, 1):  # fmt: skip
@@ -235,10 +182,10 @@ class ArchiveSet:
             if reason is not None:
                 self._refuse(path, name, reason)
                 continue
-            if info.is_dir() or not _clean_path(name):
+            if info.is_dir() or not clean_path(name):
                 continue
             mtime = _zip_time(info)
-            self._add(Entry(_clean_path(name), info.file_size, i, mtime, member=info))
+            self._add(Entry(clean_path(name), info.file_size, i, mtime, member=info))
 
     def _add_folder(self, i: int, root: Path) -> None:
         count = 0
@@ -247,7 +194,12 @@ class ArchiveSet:
             for name in sorted(dirs + files):
                 p = here / name
                 rel = p.relative_to(root).as_posix()
-                st = p.lstat()
+                try:
+                    st = p.lstat()
+                except OSError as exc:
+                    self._problem(root.name, tr("{entry} cannot be read ({error}).").format(
+                        entry=rel, error=exc.strerror or exc))
+                    continue
                 reason = unsafe_reason(rel, st.st_mode)
                 if reason is not None:
                     self._refuse(root, rel, reason)
@@ -262,11 +214,11 @@ class ArchiveSet:
                         "{file} holds more than {max_count} files; only the first were read."
                     ).format(file=root.name, max_count=self.budget.max_entries))
                     return
-                self._add(Entry(_clean_path(rel), st.st_size, i, st.st_mtime, file=p))
+                self._add(Entry(clean_path(rel), st.st_size, i, st.st_mtime, file=p))
 
     # ------------------------------------------------------------------ reading
     def find(self, path: str) -> Entry | None:
-        return self.entries.get(_clean_path(path))
+        return self.entries.get(clean_path(path))
 
     def paths(self) -> Iterator[str]:
         return iter(self.entries)
@@ -340,6 +292,25 @@ class ArchiveSet:
             entry=self.describe(entry)), entry.path)
 
     # --------------------------------------------------------------- extraction
+    def planned_target(self, entry: Entry, folder: Path) -> tuple[Path, bool]:
+        """Where :meth:`extract` puts ``entry``, and whether the file there already is it.
+
+        An existing file is never replaced: one that differs (another entry whose
+        name became the same once made safe) gets the entry a ``name~2.ext``.
+        """
+        first = extraction_target(folder, entry.path)
+        for n in range(1, 100):
+            target = first if n == 1 else first.with_name(f"{first.stem}~{n}{first.suffix}")
+            if not os.path.lexists(target):
+                return target, False
+            if target.is_file() and not target.is_symlink():
+                st = target.stat()
+                if st.st_size == entry.size and int(st.st_mtime) == int(entry.mtime):
+                    return target, True
+        raise ArchiveReadError(tr("{entry} cannot be extracted: {folder} already holds too many "
+                                  "files of that name.").format(entry=entry.path, folder=folder),
+                               entry.path)  # fmt: skip
+
     def extract(
         self,
         entry: Entry,
@@ -352,12 +323,11 @@ class ArchiveSet:
 
         Writes to a hidden temporary file next to the target and renames it once
         complete, so a cancelled or failed extraction leaves nothing behind.
+        Raises ArchiveReadError (damaged entry), OSError (cannot write) or Cancelled.
         """
-        target = extraction_target(folder, entry.path)
-        if target.is_file() and not target.is_symlink():
-            st = target.stat()
-            if st.st_size == entry.size and int(st.st_mtime) == int(entry.mtime):
-                return target
+        target, done = self.planned_target(entry, folder)
+        if done:
+            return target
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.parent.resolve().is_relative_to(folder.resolve()):
             raise ArchiveReadError(tr("{entry} would be written outside {folder}; refused.")
@@ -401,12 +371,6 @@ class ArchiveSet:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def extraction_target(folder: Path, path: str) -> Path:
-    """Where an entry goes below ``folder``: every component made safe, never above it."""
-    parts = [safe_component(p) for p in _clean_path(path).split("/")]
-    return folder.joinpath(*parts)
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float:

@@ -39,15 +39,8 @@ from studio.domain.errors import UserError
 from studio.domain.models import Collection
 from studio.domain.profiles import load_profile, text_length
 from studio.i18n import tr
-from studio.ingest.archive import (
-    DEFAULT_BUDGET,
-    ArchiveReadError,
-    ArchiveSet,
-    Budget,
-    Entry,
-    extraction_target,
-    safe_component,
-)
+from studio.ingest.archive import DEFAULT_BUDGET, ArchiveReadError, ArchiveSet, Budget, Entry
+from studio.ingest.entry_names import safe_component
 from studio.ingest.instagram import read_instagram
 from studio.ingest.model import (
     ArchiveItem,
@@ -83,9 +76,11 @@ def preview_archive(
         takeout = read_takeout(arch, progress=progress, cancel=cancel)
         insta = read_instagram(arch)
         if takeout is None and insta is None:
+            zipped = any(not src.is_dir() for src in arch.sources)
             raise UserError(tr(
                 "{name} is neither a YouTube Takeout (no videos.csv) nor an Instagram export "
-                "(no posts_1.json, reels.json or stories.json).").format(name=arch.name))
+                "(no posts_1.json, reels.json or stories.json).").format(name=arch.name),
+                hint=tr("If it came as several ZIP files, give them all.") if zipped else None)
         items, problems, playlists, kinds = [], list(arch.problems), [], []
         if takeout is not None:
             kinds.append("youtube")
@@ -108,7 +103,7 @@ def find_playlist(preview: ArchivePreview, name: str) -> Playlist:
     found = [p for p in preview.playlists if p.id == name.strip() or p.title.casefold() == wanted]
     if len(found) == 1:
         return found[0]
-    names = ", ".join(f"'{p.title}'" for p in preview.playlists) or "-"
+    names = ", ".join(tr("'{title}'").format(title=p.title) for p in preview.playlists) or "-"
     if found:
         raise UserError(tr("Several playlists are called '{name}'; name one by its id: "
                            "{ids}.").format(name=name, ids=", ".join(p.id for p in found)))
@@ -129,7 +124,7 @@ def archive_folder(media_dir: Path, name: str) -> Path:
     if not folder.resolve().is_relative_to(Path(media_dir).resolve()):
         raise UserError(tr("{folder} leads outside the media folder {media}; refused.").format(
             folder=folder, media=media_dir))
-    return folder
+    return folder.resolve()  # absolute: the library stores the paths it is given
 
 
 def fit_title(title: str, limit: int) -> str:
@@ -169,27 +164,29 @@ def import_archive(
     folder = archive_folder(media_dir, preview.name)
     report = ImportReport(collection.id, problems=list(preview.problems))
     used = _episodes_by_media(lib, collection, duplicates)
+    total = len(chosen)
     with ArchiveSet.open(preview.sources, budget) as arch:
         _check_room(arch, chosen, folder, budget)
-        total = len(chosen)
-        for i, item in enumerate(chosen):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            progress(Progress(i, total, item.title))
+        try:
+            for i, item in enumerate(chosen):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                progress(Progress(i, total, item.title))
 
-            def on_bytes(done: int, i: int = i, item: ArchiveItem = item) -> None:
-                progress(Progress(i + done / max(item.size or done, 1), total, item.title))
+                def on_bytes(done: int, i: int = i, item: ArchiveItem = item) -> None:
+                    progress(Progress(i + done / max(item.size or done, 1), total, item.title))
 
-            result = _import_one(lib, arch, collection, profile.max_episode_title_length, item,
-                                 folder, used, cancel, on_bytes)  # fmt: skip
-            report.results.append(result)
-            if on_result is not None:
-                on_result(result)
+                result = _import_one(lib, arch, collection, profile.max_episode_title_length,
+                                     item, folder, used, cancel, on_bytes)  # fmt: skip
+                report.results.append(result)
+                if on_result is not None:
+                    on_result(result)
+        finally:  # what was added stays added, even when cancelled: keep its metadata too
+            _write_manifest(folder, preview, report)
     if playlist is not None and playlist.description.strip() and report.added:
         current = lib.collection(collection.id)
         if not current.description.strip():
             actions.set_collection_fields(lib, current, description=playlist.description.strip())
-    _write_manifest(folder, preview, report)
     progress(Progress(total, total, tr("done")))
     return report
 
@@ -211,8 +208,7 @@ def _check_room(arch: ArchiveSet, items: list[ArchiveItem], folder: Path, budget
         e = arch.find(it.source_ref) if it.source_ref else None
         if e is None or arch.local_file(e) is not None:
             continue
-        target = extraction_target(folder, e.path)
-        if not (target.is_file() and target.stat().st_size == e.size):
+        if not arch.planned_target(e, folder)[1]:
             entries.append(e)
     need = sum(e.size for e in entries)
     if len(entries) > budget.max_extract_count:
@@ -245,8 +241,7 @@ def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_li
     try:
         path = arch.local_file(entry)
         if path is None:
-            target = extraction_target(folder, entry.path)
-            fresh = not target.exists()
+            fresh = not arch.planned_target(entry, folder)[1]
             path = arch.extract(entry, folder, cancel=cancel, on_bytes=on_bytes)
         fp = fingerprint(path)
     except ArchiveReadError as exc:

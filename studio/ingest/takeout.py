@@ -71,10 +71,15 @@ _DUPLICATE = re.compile(r"\s*\(\d+\)\s*$")
 
 
 def title_key(text: str) -> str:
-    """NFC, case-folded, without the ``(n)`` duplicate suffix, letters and digits only."""
+    """NFC, case-folded, without the ``(n)`` duplicate suffix, letters and digits only.
+
+    A title with no letter or digit (only emoji, say) keeps its other characters
+    but spaces, so that it can still be compared.
+    """
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold()).strip()
     text = _DUPLICATE.sub("", text)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNM")
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNM")
+    return kept or "".join(text.split())
 
 
 def looks_cut(stem: str) -> bool:
@@ -225,7 +230,12 @@ def _stem(entry: Entry) -> str:
 def _match(rows: list[VideoRow], files: list[MediaFile]
            ) -> tuple[list[ArchiveItem], dict[str, list[str]]]:  # fmt: skip
     """Items for matched rows, missing rows and the files left; video id -> item keys."""
-    by_name = {id(f): [r for r in rows if f.fits(r)] for f in files}
+    by_key: dict[str, list[VideoRow]] = {}
+    for r in rows:
+        by_key.setdefault(r.key, []).append(r)
+    by_name = {id(f): [r for r in rows if f.fits(r)] if f.cut else list(by_key.get(f.key, []))
+               for f in files if f.key}  # fmt: skip
+    by_name.update({id(f): [] for f in files if not f.key})
     fitting: dict[int, list[VideoRow]] = {}
     for f in files:
         fitting[id(f)] = [r for r in by_name[id(f)] if f.duration_us is not None and (
@@ -296,8 +306,9 @@ def _why_not(f: MediaFile, by_name: list[VideoRow], fitting: list[VideoRow],
 
 
 def _titles(rows: list[VideoRow]) -> str:
-    shown = ", ".join(f"'{r.title}'" + (f" ({r.created_at.date()})" if r.created_at else "")
-                      for r in rows[:3])
+    shown = ", ".join(
+        tr("'{title}' ({date})").format(title=r.title, date=r.created_at.date().isoformat())
+        if r.created_at else tr("'{title}'").format(title=r.title) for r in rows[:3])
     return shown + (" …" if len(rows) > 3 else "")
 
 
