@@ -20,6 +20,115 @@
     </message>
 </context>
 <context>
+    <name>ArchiveImportDialog</name>
+    <message>
+        <location filename="../../studio/ui/archive_dialog.py" line="+41"/>
+        <source>Import an archive</source>
+        <translation>Importer une archive</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading the archive…</source>
+        <translation>Lecture de l’archive…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+20"/>
+        <source>Playlist</source>
+        <translation>Playlist</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Length</source>
+        <translation>Durée</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation>Remarque</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Videos in the archive</source>
+        <translation>Vidéos de l’archive</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Reading the archive</source>
+        <translation>Lecture de l’archive</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Every video</source>
+        <translation>Toutes les vidéos</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} videos ready to import, {1} need attention.</source>
+        <translation>Vidéos prêtes à importer&#xa0;: {0} · à vérifier&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} photos are skipped.</source>
+        <translation>Photos ignorées&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Video</source>
+        <translation>Vidéo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Post</source>
+        <translation>Publication</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reel</source>
+        <translation>Reel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Story</source>
+        <translation>Story</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Importing the archive</source>
+        <translation>Import de l’archive</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Archive imported: {0} added, {1} skipped, {2} failed.</source>
+        <translation>Archive importée&#xa0;: {0} ajoutées, {1} ignorées, {2} en échec.</translation>
+    </message>
+</context>
+<context>
     <name>ChecksPanel</name>
     <message>
         <location filename="../../studio/ui/checks_panel.py" line="+18"/>
@@ -775,6 +884,16 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Import an &amp;archive…</source>
+        <translation>Importer une &amp;archive…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import a YouTube Takeout or an Instagram export</source>
+        <translation>Importer un Takeout YouTube ou un export Instagram</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exporter…</translation>
     </message>
@@ -789,7 +908,7 @@
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>&amp;Edit</source>
         <translation>&amp;Édition</translation>
     </message>
@@ -924,7 +1043,7 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+224"/>
+        <location line="+225"/>
         <source>Open or create a collection first.</source>
         <translation>Ouvrez ou créez d’abord une collection.</translation>
     </message>
@@ -944,7 +1063,22 @@
         <translation>Importer un dossier</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+13"/>
+        <source>Import an archive</source>
+        <translation>Importer une archive</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Archives (*.zip);;All files (*)</source>
+        <translation>Archives (*.zip);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Or choose the unpacked archive&apos;s folder</source>
+        <translation>Ou choisissez le dossier de l’archive décompressée</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Imported {0} clips.</source>
         <translation>Clips importés&#xa0;: {0}.</translation>
     </message>
@@ -1450,7 +1584,7 @@
         <translation>le retrait de l’épisode «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/controller.py" line="+67"/>
+        <location filename="../../studio/ui/controller.py" line="+70"/>
         <source>Untitled collection</source>
         <translation>Collection sans titre</translation>
     </message>
@@ -1480,7 +1614,7 @@
         <translation>la modification de la collection</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Importing clips</source>
         <translation>Import des clips</translation>
     </message>

@@ -141,11 +141,16 @@ class MainWindow(QMainWindow):
                                           "Ctrl+I")  # fmt: skip
         self.import_folder_action = self._action(self.tr("Import a &folder…"),
                                                  self.import_folder_dialog, "Ctrl+Shift+I")
+        self.archive_action = self._action(self.tr("Import an &archive…"),
+                                           self.import_archive_dialog, "Ctrl+Shift+A",
+                                           self.tr("Import a YouTube Takeout or an Instagram "
+                                                   "export"))  # fmt: skip
         self.export_action = self._action(self.tr("&Export…"), self.export_dialog, "Ctrl+E")
         self.settings_action = self._action(self.tr("&Settings…"), self.settings_dialog,
                                             QKeySequence.StandardKey.Preferences)  # fmt: skip
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        for a in (self.new_action, self.import_action, self.import_folder_action, None,
+        for a in (self.new_action, self.import_action, self.import_folder_action,
+                  self.archive_action, None,
                   self.export_action, None, self.settings_action, None, self.quit_action):
             file.addSeparator() if a is None else file.addAction(a)  # fmt: skip
         edit = m.addMenu(self.tr("&Edit"))
@@ -229,7 +234,8 @@ class MainWindow(QMainWindow):
         c = self.controller.collection
         self.setWindowTitle(f"{c.title} — Series Studio" if c else f"Series Studio {__version__}")
         has = c is not None
-        for a in (self.import_action, self.import_folder_action, self.export_action):
+        for a in (self.import_action, self.import_folder_action, self.archive_action,
+                  self.export_action):
             a.setEnabled(has)
 
     def _collection_opened(self, view) -> None:
@@ -431,6 +437,25 @@ class MainWindow(QMainWindow):
                                                   str(Path.home()))  # fmt: skip
         if folder:
             self.import_paths([folder])
+
+    def import_archive_dialog(self, paths: list[str] | None = None) -> None:
+        """Choose ZIP parts (or a folder with the unpacked export), preview, then import."""
+        from studio.ui.archive_dialog import ArchiveImportDialog
+
+        if self.controller.view is None:
+            return
+        if not paths:
+            files, _f = QFileDialog.getOpenFileNames(
+                self, self.tr("Import an archive"), str(Path.home()),
+                self.tr("Archives (*.zip);;All files (*)"))  # fmt: skip
+            if not files:
+                folder = QFileDialog.getExistingDirectory(
+                    self, self.tr("Or choose the unpacked archive's folder"), str(Path.home()))
+                files = [folder] if folder else []
+            paths = files
+        if paths:
+            self.archive_dialog = ArchiveImportDialog(self, paths)
+            self.archive_dialog.open()
 
     def _import_finished(self, added: int, failed: int) -> None:
         msg = self.tr("Imported {0} clips.").format(added)

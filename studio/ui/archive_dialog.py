@@ -1,0 +1,186 @@
+"""File > Import archive: preview a YouTube Takeout or an Instagram export, choose, import.
+
+Nothing is added before the creator clicks Import: the preview reads the
+archive on a worker and lists every video with its matched title, date and
+length, or why it needs attention; photos skipped and archive problems show too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.domain.timecode import format_duration
+from studio.ingest import ArchivePreview, import_archive, playlist_items, preview_archive
+from studio.ingest.model import ItemStatus
+from studio.store.library import Library
+from studio.ui.operations import Op, Task
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 7
+
+
+class ArchiveImportDialog(QDialog):
+    def __init__(self, window, paths: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.window_ = window
+        self.controller = window.controller
+        self.paths = [Path(p) for p in paths]
+        self.setWindowTitle(self.tr("Import an archive"))
+        self.resize(1000, 620)
+        self.summary = QLabel(self.tr("Reading the archive…"))
+        self.summary.setWordWrap(True)
+        self.playlist = QComboBox()
+        self.playlist.setAccessibleName(self.tr("Playlist"))
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("Title"), self.tr("Kind"), self.tr("Date"),
+                                   self.tr("Length"), self.tr("Note")])  # fmt: skip
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAccessibleName(self.tr("Videos in the archive"))
+        self.tree.setColumnWidth(0, 330)
+        self.tree.setColumnWidth(1, 80)
+        self.tree.setColumnWidth(2, 100)
+        self.tree.setColumnWidth(3, 70)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #c62828")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.import_button = QPushButton(self.tr("Import"))
+        self.import_button.setEnabled(False)
+        self.import_button.setDefault(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Playlist")))
+        top.addWidget(self.playlist, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.bar, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)
+        self.preview: ArchivePreview | None = None
+        self.report = None
+        self.task: Task | None = None
+        self.cancel_button.clicked.connect(self.reject)
+        self.import_button.clicked.connect(self.start_import)
+        self.playlist.currentIndexChanged.connect(self._fill)
+        self.task = Op(lambda job: preview_archive(self.paths, progress=job.progress,
+                                                   cancel=job.token),
+                       self.tr("Reading the archive")).success(self._previewed).failure(
+            self._failed).run(window.tasks)  # fmt: skip
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.bar.hide()
+        self.summary.setText(f"<span style='color:#c62828'>{exc}</span>")
+
+    def _previewed(self, preview: ArchivePreview) -> None:
+        self.task = None
+        self.preview = preview
+        self.bar.hide()
+        self.playlist.blockSignals(True)
+        self.playlist.clear()
+        self.playlist.addItem(self.tr("Every video"), None)
+        for p in preview.playlists:
+            self.playlist.addItem(p.title, p.id)
+        self.playlist.blockSignals(False)
+        ready = len(preview.default_selection)
+        attention = len(preview.needs_attention)
+        text = self.tr("{0} videos ready to import, {1} need attention.").format(ready, attention)
+        if preview.skipped_photos:
+            text += " " + self.tr("{0} photos are skipped.").format(preview.skipped_photos)
+        self.summary.setText(text)
+        self.problems.setText("\n".join(p.message for p in preview.problems))
+        self._fill()
+        self.import_button.setEnabled(True)
+
+    def _fill(self) -> None:
+        if self.preview is None:
+            return
+        pid = self.playlist.currentData()
+        items = list(self.preview.items)
+        if pid is not None:
+            playlist = next(p for p in self.preview.playlists if p.id == pid)
+            items = playlist_items(self.preview, playlist)
+        self.tree.clear()
+        kinds = {"video": self.tr("Video"), "post": self.tr("Post"), "reel": self.tr("Reel"),
+                 "story": self.tr("Story")}  # fmt: skip
+        for it in items:
+            length = it.duration_us or it.duration_hint_us
+            row = QTreeWidgetItem([
+                it.title, kinds.get(it.kind, it.kind),
+                it.created_at.strftime("%Y-%m-%d") if it.created_at else "",
+                format_duration(length) if length else "", it.problem or "",
+            ])  # fmt: skip
+            row.setData(0, KEY_ROLE, it.key)
+            row.setToolTip(0, it.description or it.title)
+            row.setToolTip(4, it.problem or "")
+            ok = it.status is ItemStatus.READY
+            flags = row.flags() | Qt.ItemFlag.ItemIsUserCheckable
+            if not it.importable:
+                flags &= ~Qt.ItemFlag.ItemIsEnabled
+            row.setFlags(flags)
+            row.setCheckState(0, Qt.CheckState.Checked if ok and it.checked_by_default
+                              else Qt.CheckState.Unchecked)  # fmt: skip
+            self.tree.addTopLevelItem(row)
+
+    def checked_items(self):
+        rows = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        keys = [r.data(0, KEY_ROLE) for r in rows if r.checkState(0) == Qt.CheckState.Checked]
+        return [self.preview.item(k) for k in keys]
+
+    def start_import(self) -> None:
+        if self.preview is None or self.controller.collection is None:
+            return
+        chosen = self.checked_items()
+        preview, collection = self.preview, self.controller.collection
+        path, media_dir = self.controller.ctx.library_path, self.controller.ctx.media_dir
+        pid = self.playlist.currentData()
+        playlist = next((p for p in preview.playlists if p.id == pid), None)
+        self.import_button.setEnabled(False)
+        self.bar.show()
+        self.bar.setRange(0, max(1, len(chosen)))
+
+        def work(job):
+            with Library.open(path, check=False) as lib:
+                return import_archive(lib, media_dir, preview, collection, chosen,
+                                      playlist=playlist, progress=job.progress,
+                                      cancel=job.token)  # fmt: skip
+
+        def progress(p) -> None:
+            self.bar.setValue(int(p.done))
+
+        self.task = (Op(work, self.tr("Importing the archive"), lane="db").progress(progress)
+                     .success(self._imported).failure(self._failed)
+                     .cancelled(self.reject).run(self.controller.tasks))  # fmt: skip
+
+    def _imported(self, report) -> None:
+        self.task = None
+        self.report = report
+        self.controller.episodes_edited()
+        self.window_.statusBar().showMessage(self.tr(
+            "Archive imported: {0} added, {1} skipped, {2} failed.").format(
+            len(report.added), len(report.skipped), len(report.failed)), 10000)  # fmt: skip
+        self.accept()
+
+    def reject(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        super().reject()
