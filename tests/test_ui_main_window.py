@@ -280,3 +280,20 @@ def test_reopening_restores_collection_selection_and_playhead(qtbot, library_pat
     w2.close()
     ctx2.close()
     assert first.id != second.id
+
+
+def test_settings_set_the_export_defaults(qtbot, window, monkeypatch, clip_vertical):
+    from studio.ui.export_dialog import ExportDialog
+    from studio.ui.settings import SettingsDialog
+
+    settings = SettingsDialog(0, window)
+    qtbot.addWidget(settings)
+    settings.reframe.setCurrentIndex(settings.reframe.findData("center_crop"))
+    settings.normalize.setChecked(False)
+    settings.lufs.setValue(-16.0)
+    settings.accept()
+    new_collection(window, qtbot, monkeypatch)
+    dialog = ExportDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    assert dialog.reframe.currentData() == "center_crop"
+    assert not dialog.normalize.isChecked() and dialog.lufs.value() == -16.0

@@ -1354,18 +1354,18 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../studio/ui/settings.py" line="+77"/>
+        <location filename="../../studio/ui/settings.py" line="+79"/>
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+50"/>
+        <location line="+75"/>
         <source>Library file</source>
         <translation>Fichier de bibliothèque</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-74"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
@@ -1381,12 +1381,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+50"/>
+        <location line="+75"/>
         <source>{0} MB used</source>
         <translation>{0} Mo utilisés</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-73"/>
         <source>Clear cache</source>
         <translation>Vider le cache</translation>
     </message>
@@ -1434,7 +1434,48 @@
         <translation>Cache</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+5"/>
+        <location line="+21"/>
+        <source>Landscape clips</source>
+        <translation>Recadrage 9:16</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Keep as is</source>
+        <translation>Laisser tel quel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blurred background</source>
+        <translation>Fond flouté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Centre crop</source>
+        <translation>Recadrage centré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow faces</source>
+        <translation>Suivi des visages</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Normalise loudness to</source>
+        <translation>Normaliser le volume à</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Loudness target</source>
+        <translation>Volume cible (LUFS)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sound</source>
+        <translation>Son</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Series Studio library (*.sqlite)</source>
         <translation>Bibliothèque Series Studio (*.sqlite)</translation>
     </message>

@@ -7,9 +7,11 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -116,6 +118,31 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Cache"), cache_row)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Theme"), self.theme)
+        # Default render settings (the Export dialog starts from these and remembers changes).
+        self.reframe = QComboBox()
+        self.reframe.setAccessibleName(self.tr("Landscape clips"))
+        choices = (("none", self.tr("Keep as is")),
+                   ("pad_blur", self.tr("Blurred background")),
+                   ("center_crop", self.tr("Centre crop")),
+                   ("follow_faces", self.tr("Follow faces")))
+        for key, text in choices:
+            self.reframe.addItem(text, key)
+        saved = s.value("export/reframe", "none")
+        self.reframe.setCurrentIndex(max(0, self.reframe.findData(saved)))
+        self.normalize = QCheckBox(self.tr("Normalise loudness to"))
+        self.normalize.setChecked(s.value("export/normalize", "true") == "true")
+        self.lufs = QDoubleSpinBox()
+        self.lufs.setRange(-40.0, -5.0)
+        self.lufs.setSingleStep(0.5)
+        self.lufs.setSuffix(" LUFS")
+        self.lufs.setValue(float(s.value("export/lufs", -14.0)))
+        self.lufs.setAccessibleName(self.tr("Loudness target"))
+        loud = QHBoxLayout()
+        loud.addWidget(self.normalize)
+        loud.addWidget(self.lufs)
+        loud.addStretch()
+        form.addRow(self.tr("Landscape clips"), self.reframe)
+        form.addRow(self.tr("Sound"), loud)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                QDialogButtonBox.StandardButton.Cancel)  # fmt: skip
         box.accepted.connect(self.accept)
@@ -143,5 +170,8 @@ class SettingsDialog(QDialog):
         s.setValue("cache/limit_mb", self.cache_limit.value())
         s.setValue("ui/language", self.language.currentData())
         s.setValue("ui/theme", self.theme.currentData())
+        s.setValue("export/reframe", self.reframe.currentData())
+        s.setValue("export/normalize", "true" if self.normalize.isChecked() else "false")
+        s.setValue("export/lufs", self.lufs.value())
         apply_theme(QApplication.instance(), self.theme.currentData())
         super().accept()
