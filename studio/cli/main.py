@@ -125,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli import archive_commands
 
     archive_commands.register(cmd)
+
+    from studio.cli import selftest_commands
+
+    selftest_commands.register(cmd)
     return parser
 
 

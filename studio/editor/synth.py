@@ -9,16 +9,15 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
-
+from studio import resources_path
 from studio.domain.errors import UserError
 
 PATTERNS = ("testsrc2", "smptehdbars", "testsrc", "rgbtestsrc", "yuvtestsrc")
 
 
 def ffmpeg_exe() -> str:
-    """The ffmpeg binary shipped with imageio-ffmpeg (never the one on PATH)."""
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    """The ffmpeg binary the app runs (never the one on PATH): see studio.resources_path."""
+    return resources_path.ffmpeg_exe()
 
 
 def make_sample_clip(
