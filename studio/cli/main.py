@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli import selftest_commands
 
     selftest_commands.register(cmd)
+
+    from studio.cli import sync_commands
+
+    sync_commands.register(cmd)
     return parser
 
 

@@ -213,17 +213,25 @@ class SyncStore:
                 f"INSERT OR REPLACE INTO sync_items({cols}, updated_at) VALUES ({marks}, ?)",
                 [*row.values(), _now()])
 
+    def set_offset(self, target: str, collection_id: str, key: str, offset: int) -> None:
+        """Record how far an upload got (for status displays after a stop or a crash)."""
+        with self.transaction():
+            self.lib.conn.execute(
+                "UPDATE sync_items SET offset = ? WHERE target = ? AND collection_id = ? "
+                "AND item = ? AND state = 'uploading'", [offset, target, collection_id, key])
+
     def delete_item(self, target: str, collection_id: str, key: str) -> None:
         with self.transaction():
             self.lib.conn.execute(
                 "DELETE FROM sync_items WHERE target = ? AND collection_id = ? AND item = ?",
                 [target, collection_id, key])
 
-    def completed_upload(self, target: str, sha256: str) -> ItemRecord | None:
-        """Any complete upload of this content on ``target`` (to reuse instead of resending)."""
-        rows = self._query("SELECT * FROM sync_items WHERE target = ? AND sha256 = ? AND state IN "
-                           "('uploaded', 'registered') AND upload_id IS NOT NULL LIMIT 1",
-                           [target, sha256])  # fmt: skip
+    def completed_upload(self, target: str, collection_id: str, sha256: str) -> ItemRecord | None:
+        """A complete upload of this content in the collection (to reuse, not resend)."""
+        rows = self._query("SELECT * FROM sync_items WHERE target = ? AND collection_id = ? AND "
+                           "sha256 = ? AND state IN ('uploaded', 'registered') AND "
+                           "upload_id IS NOT NULL LIMIT 1",
+                           [target, collection_id, sha256])  # fmt: skip
         return _item(rows[0]) if rows else None
 
     # ----------------------------------------------------------------- intents

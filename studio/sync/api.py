@@ -95,7 +95,8 @@ class SeriesApi:
             if failures >= self.retry.max_attempts:
                 raise RetriesExhausted(
                     tr("The server could not be reached after {attempts} attempts; the last "
-                       "one: {what}.").format(attempts=failures, what=what))
+                       "one: {what}.").format(attempts=failures, what=what),
+                    attempts=failures, what=what)
             wait(self.retry.delay(failures, after), cancel)
 
     @staticmethod

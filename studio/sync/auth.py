@@ -41,7 +41,8 @@ CLIENT_ID = "series-studio-desktop"
 SCOPE = "uploads collections"
 CALLBACK_PATH = "/callback"
 _PAGE = ("<!doctype html><meta charset=utf-8><title>Series Studio</title>"
-         "<body style='font-family:sans-serif;margin:3em'><h1>{title}</h1><p>{text}</p>")  # fmt: skip
+         "<body style='font-family:sans-serif;margin:3em'>"
+         "<h1>{title}</h1><p>{text}</p>")
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ Nothing is lost and nothing is done twice:
 - Re-publishing is a diff: unchanged files are not sent again, a metadata-only
   edit re-registers without uploading, a removed episode leaves the desired
   state (and its upload is discarded once the new state is registered). A
-  partial session whose file changed (size or mtime) is dropped; a complete
-  upload is re-hashed and kept when the content is the same.
+  local file whose size changed, or whose mtime changed and whose sha256 then
+  differs, loses its session (partial or complete) and is sent again.
 
 Threading: :meth:`Publisher.run` runs on one worker thread and starts
 ``settings.concurrency`` upload threads itself; :meth:`Publisher.pause` and
@@ -31,6 +31,7 @@ its own thread (a queued signal) and never touch widgets in the callback.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor
@@ -42,7 +43,13 @@ from studio.i18n import tr
 from studio.store.library import Library
 from studio.store.sync_state import ItemRecord, SyncStore
 from studio.sync.credentials import Vault
-from studio.sync.errors import AuthRequired, ServerRejected, SyncError, UploadGone
+from studio.sync.errors import (
+    AuthRequired,
+    RetriesExhausted,
+    ServerRejected,
+    SyncError,
+    UploadGone,
+)
 from studio.sync.kit import (
     COVER,
     DesiredCollection,
@@ -53,10 +60,11 @@ from studio.sync.kit import (
     read_kit,
     sha256_file,
 )
+from studio.sync.recovery import Recovery
+from studio.sync.retry import TransferProgress
 from studio.sync.status import SyncEvent, TargetStatus, target_status
 from studio.sync.targets import Adapter, Session, SyncSettings, open_adapter
-from studio.sync.tus import TransferProgress
-from studio.tasks import CancelToken, Cancelled
+from studio.tasks import Cancelled, CancelToken
 
 EventFn = Callable[[SyncEvent], None]
 AdapterFactory = Callable[..., Adapter]
@@ -80,7 +88,13 @@ class PublishResult:
 
 
 class Publisher:
-    """Publish the kit in ``kit_folder`` to the target named ``target`` (see the module)."""
+    """Publish the kit in ``kit_folder`` to the target named ``target`` (see the module).
+
+    One :meth:`run` per object: to resume after a pause (or a crash, or an
+    error), make a new Publisher with the same arguments and run it. It opens
+    its own connection to the library at ``library_path``, so the caller's
+    :class:`Library` stays free for the GUI thread.
+    """
 
     def __init__(self, library_path: str | os.PathLike, target: str, kit_folder: str | Path, *,
                  vault: Vault | None = None, settings: SyncSettings | None = None,
@@ -98,6 +112,7 @@ class Publisher:
         self.cancelled = False
         self._uploaded: list[str] = []
         self._removed: list[str] = []
+        self.recovery: Recovery | None = None
 
     # ---------------------------------------------------------------- control
     def pause(self) -> None:
@@ -143,47 +158,18 @@ class Publisher:
     def _run(self, kit: Kit) -> PublishResult:
         self._emit("collection", state="preparing")
         self.adapter.prepare(self.token)
-        self._reconcile(kit)
+        self.recovery = Recovery(self.store, self.adapter, self.target, self.cid, self.remote_id,
+                                 lambda message: self._emit("note", message=message))
+        self.recovery.reconcile(self.token)
         self._plan(kit)
         self._upload_all(kit)
         registered, remote = self._register(kit)
-        self._collect_garbage()
+        self.recovery.discard_pending(self.token, deferred=True)
         status = target_status(self.store, self.target, self.cid)
         self._emit("collection", state=remote.status, message=remote.id)
         return PublishResult(self.target, remote.id, remote.status, remote.url,
                              tuple(self._uploaded), tuple(self._removed), registered,
                              status)  # fmt: skip
-
-    # -------------------------------------------------------------- reconcile
-    def _reconcile(self, kit: Kit) -> None:
-        """Settle the intents a crash left behind (each outcome is then recorded)."""
-        rows = self.store.items(self.target, self.cid)
-        for intent in self.store.intents(self.target, self.cid):
-            d = intent.detail
-            if intent.action == "create":
-                row = rows.get(intent.item or "")
-                if row is None or row.upload_key != d.get("key") or row.upload_url:
-                    # a session made for nothing we still need: find it again and drop it
-                    if self.adapter.idempotent_create and d.get("size") is not None:
-                        orphan = KitItem(intent.item or "", Path(d.get("file", "")),
-                                         int(d["size"]), d.get("sha256"))  # fmt: skip
-                        s = self.adapter.create_session(orphan, d.get("sha256", ""), d["key"],
-                                                        self.token)  # fmt: skip
-                        self.adapter.discard(s, self.token)
-                self.store.clear_intent(intent.id)
-            elif intent.action == "register":
-                remote = self.adapter.fetch(self.remote_id, self.token)
-                if remote is not None and remote.desired is not None and \
-                        remote.desired.digest() == d.get("digest"):  # fmt: skip
-                    self.store.update_record(self.target, self.cid,
-                                             registered_digest=d["digest"],
-                                             revision=remote.revision,
-                                             remote_status=remote.status)  # fmt: skip
-                self.store.clear_intent(intent.id)
-            elif intent.action == "send":
-                self.store.clear_intent(intent.id)  # the server's offset tells the rest
-            elif intent.action == "discard" and not d.get("deferred"):
-                self._discard_now(intent.id, d)
 
     # ------------------------------------------------------------------- plan
     def _plan(self, kit: Kit) -> None:
@@ -197,30 +183,29 @@ class Publisher:
                 continue
             same_stat = (row.size, row.mtime_ns) == (st.st_size, st.st_mtime_ns)
             if same_stat and item.sha256 in (None, row.sha256):
-                if row.file != str(item.path):
+                if row.file != str(item.path):  # renamed (moved or retitled): same bytes
                     self.store.put_item(row.with_(file=str(item.path)))
                 continue
-            if row.state in ("pending", "uploading"):
-                self._invalidate(row, item, st.st_size, st.st_mtime_ns,
-                                 item.sha256 or sha256_file(item.path))  # fmt: skip
-                continue
-            sha = sha256_file(item.path)
+            # Size, mtime or the manifest's hash changed: a new size is a new file; a
+            # new mtime is checked by hashing (an export that rewrote the same bytes, as
+            # the cover's does, keeps the session and the upload).
+            sha = sha256_file(item.path) if st.st_size == row.size else None
             if sha == row.sha256:
-                self.store.put_item(row.with_(file=str(item.path), size=st.st_size,
-                                              mtime_ns=st.st_mtime_ns))  # fmt: skip
+                self.store.put_item(row.with_(file=str(item.path), mtime_ns=st.st_mtime_ns))
             else:
-                self._invalidate(row, item, st.st_size, st.st_mtime_ns, sha)
+                self._invalidate(row, item, st.st_size, st.st_mtime_ns,
+                                 sha or sha256_file(item.path))  # fmt: skip
         keys = {i.key for i in kit.items}
         for key, row in rows.items():
             if key not in keys:
                 self._forget(row, deferred=row.state == "registered")
                 self._removed.append(key)
 
-    def _new_row(self, item: KitItem, size: int, mtime_ns: int) -> None:
-        sha = item.sha256 or sha256_file(item.path)
+    def _new_row(self, item: KitItem, size: int, mtime_ns: int, sha: str | None = None) -> None:
+        sha = sha or item.sha256 or sha256_file(item.path)
         row = ItemRecord(self.target, self.cid, item.key, "pending", str(item.path), size,
                          mtime_ns, sha, _new_key())  # fmt: skip
-        same = self.store.completed_upload(self.target, sha)
+        same = self.store.completed_upload(self.target, self.cid, sha)
         if same is not None and same.upload_url:
             row = row.with_(state="uploaded", upload_url=same.upload_url,
                             upload_id=same.upload_id, offset=same.size)  # fmt: skip
@@ -231,7 +216,7 @@ class Publisher:
         """The file changed: drop its session (later, if registered) and start over."""
         with self.store.transaction():
             self._forget(row, deferred=True)
-            self._new_row(item, size, mtime_ns)
+            self._new_row(item, size, mtime_ns, sha)
 
     def _forget(self, row: ItemRecord, deferred: bool) -> None:
         with self.store.transaction():
@@ -293,8 +278,19 @@ class Publisher:
             session = Session(row.upload_url, row.upload_id or "", row.offset, row.expires_at)
             iid = self.store.add_intent(self.target, self.cid, item.key, "send",
                                         {"url": row.upload_url})  # fmt: skip
+            report = self._progress(item)
             try:
-                final = self.adapter.send(session, item, self._progress(item), self.token)
+                final = self.adapter.send(session, item, report, self.token)
+            except Cancelled:
+                self.store.set_offset(self.target, self.cid, item.key, report.last)
+                raise
+            except RetriesExhausted as exc:
+                raise RetriesExhausted(
+                    tr("Sending {item} stopped after {attempts} failed attempts in a row; the "
+                       "last one: {what}.").format(item=item.label, attempts=exc.attempts,
+                                                   what=exc.what),
+                    attempts=exc.attempts, what=exc.what,
+                    hint=tr("What was sent is kept: publish again to resume.")) from None
             except UploadGone:
                 self._emit("note", item, state="expired",
                            message=tr("The upload session of {item} expired; starting a new "
@@ -308,7 +304,7 @@ class Publisher:
             st = item.path.stat()
             if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
                 self.store.clear_intent(iid)
-                raise SyncError(tr("{item} changed while it was being sent.").format(
+                raise SyncError(tr("The file of {item} changed while it was being sent.").format(
                     item=item.label), hint=tr("Publish again to send the new version."))
             with self.store.transaction():
                 self.store.put_item(row.with_(state="uploaded", offset=final))
@@ -317,12 +313,8 @@ class Publisher:
             self._emit("item", item, state="uploaded", sent=final, total=item.size)
             return
 
-    def _progress(self, item: KitItem) -> Callable[[TransferProgress], None]:
-        def report(p: TransferProgress) -> None:
-            self._emit("progress", item, state="uploading", sent=p.sent, total=p.total,
-                       speed=p.speed)  # fmt: skip
-
-        return report
+    def _progress(self, item: KitItem) -> _Report:
+        return _Report(self, item)
 
     # --------------------------------------------------------------- register
     def _desired(self, kit: Kit) -> DesiredCollection:
@@ -391,25 +383,7 @@ class Publisher:
             if intent is not None:
                 self.store.clear_intent(intent)
 
-    # ---------------------------------------------------------------- cleanup
-    def _collect_garbage(self) -> None:
-        for intent in self.store.intents(self.target, self.cid):
-            if intent.action == "discard":
-                self._discard_now(intent.id, intent.detail)
-
-    def _discard_now(self, intent_id: int, detail: dict) -> None:
-        upload_id = detail.get("upload_id")
-        in_use = any(r.upload_id == upload_id
-                     for r in self.store.items(self.target, self.cid).values())  # fmt: skip
-        if not in_use:
-            try:
-                self.adapter.discard(Session(detail["url"], upload_id or ""), self.token)
-            except (SyncError, OSError) as exc:
-                self._emit("note", message=tr("An old upload could not be removed yet: "
-                                              "{error}").format(error=exc))  # fmt: skip
-                return
-        self.store.clear_intent(intent_id)
-
+    # ---------------------------------------------------------------- cancel
     def _discard_partial(self) -> None:
         """After cancel(): drop the sessions that never completed (best effort)."""
         self.token = CancelToken()
@@ -418,12 +392,28 @@ class Publisher:
                 self._forget(row, deferred=False)
                 self.store.put_item(row.with_(state="pending", upload_url=None, upload_id=None,
                                               offset=0, upload_key=_new_key()))  # fmt: skip
-        for intent in self.store.intents(self.target, self.cid):
-            if intent.action == "discard" and not intent.detail.get("deferred"):
-                self._discard_now(intent.id, intent.detail)
+        if self.recovery is not None:
+            self.recovery.discard_pending(self.token, deferred=False)
+
+
+class _Report:
+    """An upload's progress callback: events, and now and then the offset in the library
+    (for ``studio status`` after a stop). Called on the upload's thread."""
+
+    def __init__(self, publisher: Publisher, item: KitItem) -> None:
+        self.publisher, self.item = publisher, item
+        self.last = 0
+        self._saved = time.monotonic()
+
+    def __call__(self, p: TransferProgress) -> None:
+        pub = self.publisher
+        self.last = p.sent
+        pub._emit("progress", self.item, state="uploading", sent=p.sent, total=p.total,
+                  speed=p.speed)  # fmt: skip
+        if time.monotonic() - self._saved >= 2.0:
+            self._saved = time.monotonic()
+            pub.store.set_offset(pub.target, pub.cid, self.item.key, p.sent)
 
 
 def _now_iso() -> str:
-    import time
-
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -29,7 +29,17 @@ class SignInFailed(SyncError):
 
 
 class RetriesExhausted(SyncError):
-    """A transfer kept failing with transient errors; gave up after the bounded retries."""
+    """A transfer kept failing with transient errors; gave up after the bounded retries.
+
+    ``attempts`` and ``what`` (the last failure, in words) let a caller say it
+    again about a particular file.
+    """
+
+    def __init__(self, message: str, *, attempts: int = 0, what: str = "",
+                 hint: str | None = None) -> None:  # fmt: skip
+        super().__init__(message, hint=hint)
+        self.attempts = attempts
+        self.what = what
 
 
 class ServerRejected(SyncError):

@@ -4,8 +4,9 @@
   ``Retry-After`` honoured (capped) for 429 and 503.
 - :class:`Throttle`: an optional bandwidth cap, a token bucket that any number
   of upload threads may share (it holds a lock).
-- :class:`SpeedMeter`: bytes per second over a sliding window; one per transfer
-  (not shared between threads).
+- :class:`SpeedMeter`: bytes per second over a sliding window; :class:`Tracker`
+  turns positions into throttled :class:`TransferProgress` callbacks. One of
+  each per transfer (not shared between threads).
 - :func:`wait`: sleep that wakes up at once when the :class:`CancelToken` is set.
 """
 
@@ -16,6 +17,7 @@ import random
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -143,6 +145,38 @@ class Throttle:
             debt = -self._allowance / self.rate if self._allowance < 0 else 0.0
         if debt > 0:
             wait(debt, cancel)
+
+
+@dataclass(frozen=True)
+class TransferProgress:
+    sent: int  # bytes of the file the server has or is being sent now
+    total: int
+    speed: float  # bytes per second, recent average
+
+    @property
+    def eta_s(self) -> float | None:
+        return (self.total - self.sent) / self.speed if self.speed > 0 else None
+
+
+ProgressFn = Callable[[TransferProgress], None]
+
+
+class Tracker:
+    """Progress of one file across PATCHes: throttled callbacks with the speed."""
+
+    def __init__(self, total: int, progress: ProgressFn | None) -> None:
+        self.total, self.progress = total, progress
+        self.meter = SpeedMeter()
+        self.position = 0
+        self._last = 0.0
+
+    def at(self, position: int, force: bool = False) -> None:
+        self.position = position
+        speed = self.meter.add(position)
+        now = time.monotonic()
+        if self.progress is not None and (force or now - self._last >= 0.1):
+            self._last = now
+            self.progress(TransferProgress(position, self.total, speed))
 
 
 class SpeedMeter:

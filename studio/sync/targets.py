@@ -49,8 +49,8 @@ from studio.sync.kit import (
     RemoteCollection,
     RemoteEpisode,
 )
-from studio.sync.retry import RetryPolicy, SpeedMeter, Throttle
-from studio.sync.tus import MiB, ProgressFn, TransferProgress, TusClient
+from studio.sync.retry import ProgressFn, RetryPolicy, SpeedMeter, Throttle, TransferProgress
+from studio.sync.tus import MiB, TusClient
 from studio.tasks import CancelToken
 
 SERIES_API = "series-api"
@@ -62,7 +62,7 @@ class SyncSettings:
     """How to publish: parallel uploads, PATCH size, a bandwidth cap, retries, timeouts."""
 
     concurrency: int = 2
-    chunk_size: int = 16 * MiB
+    chunk_size: int | None = None  # bytes per PATCH; None: the tus client's choice
     bandwidth: float | None = None  # bytes per second for all uploads together
     checksum: bool = True  # sha1 per PATCH when the server supports it
     retry: RetryPolicy = RetryPolicy()
@@ -188,6 +188,11 @@ class FolderAdapter:
 
     def register(self, remote_id: str, desired: DesiredCollection,
                  cancel: CancelToken | None) -> RemoteCollection:  # fmt: skip
+        old = self._manifest() or {}
+        if old.get("remote_id") not in (None, remote_id):
+            raise SyncError(tr("The folder {folder} already holds another collection ('{title}'); "
+                               "add a target with another folder.").format(
+                folder=self.folder, title=old.get("collection", {}).get("title", "?")))
         width = max(2, len(str(len(desired.episodes))))
         layout: dict[str, str] = {}  # file name -> upload id
         entries = []
@@ -207,7 +212,6 @@ class FolderAdapter:
                 raise UploadGone(tr("The copy of {file} is missing from the folder.").format(
                     file=name))
             self._place(source, self.folder / name)
-        old = self._manifest() or {}
         for entry in old.get("episodes", []):
             stale = self.folder / str(entry.get("file", ""))
             if entry.get("file") and entry["file"] not in layout:

@@ -3,8 +3,11 @@ termination, expiration; https://tus.io/protocols/resumable-upload).
 
 - The offset always comes from the server (HEAD, or the ``Upload-Offset`` of
   the last PATCH answer), never from what the client believes it sent.
-- PATCH bodies are streamed from the file in blocks (``block_size``), at most
-  ``chunk_size`` bytes per PATCH, so memory stays constant whatever the size.
+- PATCH bodies are streamed from the file in blocks (``block_size``), so memory
+  stays constant whatever the size. ``chunk_size`` caps the bytes per PATCH;
+  None (the default) sends the rest of the file in one PATCH, or 16 MiB per
+  PATCH when checksums are on (a damaged chunk is sent again whole). Each
+  PATCH costs a few milliseconds of request handling on the server.
 - When the server lists the ``checksum`` extension with ``sha1``, each PATCH
   carries ``Upload-Checksum`` (the chunk is read twice: once to hash it).
 - Transient failures (connection errors, timeouts, 408/429/5xx, 409, 460)
@@ -29,7 +32,6 @@ import base64
 import email.utils
 import hashlib
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -50,9 +52,10 @@ from studio.sync.errors import (
 )
 from studio.sync.retry import (
     RETRY_STATUSES,
+    ProgressFn,
     RetryPolicy,
-    SpeedMeter,
     Throttle,
+    Tracker,
     describe_exception,
     describe_status,
     retry_after_of,
@@ -64,7 +67,7 @@ from studio.tasks import CancelToken
 TUS_VERSION = "1.0.0"
 OFFSET_TYPE = "application/offset+octet-stream"
 MiB = 1 << 20
-DEFAULT_CHUNK = 16 * MiB
+CHECKSUM_CHUNK = 16 * MiB
 DEFAULT_BLOCK = 1 * MiB
 GONE = (403, 404, 410)
 
@@ -104,20 +107,6 @@ class TusUpload:
         return self.length is not None and self.offset >= self.length
 
 
-@dataclass(frozen=True)
-class TransferProgress:
-    sent: int  # bytes of the file the server has or is being sent now
-    total: int
-    speed: float  # bytes per second, recent average
-
-    @property
-    def eta_s(self) -> float | None:
-        return (self.total - self.sent) / self.speed if self.speed > 0 else None
-
-
-ProgressFn = Callable[[TransferProgress], None]
-
-
 def encode_metadata(metadata: Mapping[str, str]) -> str:
     """``Upload-Metadata``: ``key base64(value)`` pairs joined by commas."""
     parts = []
@@ -139,24 +128,6 @@ def _expires(value: str | None) -> datetime | None:
         return None
 
 
-class _Tracker:
-    """Progress of one file across PATCHes: throttled callbacks with the speed."""
-
-    def __init__(self, total: int, progress: ProgressFn | None) -> None:
-        self.total, self.progress = total, progress
-        self.meter = SpeedMeter()
-        self.position = 0
-        self._last = 0.0
-
-    def at(self, position: int, force: bool = False) -> None:
-        self.position = position
-        speed = self.meter.add(position)
-        now = time.monotonic()
-        if self.progress is not None and (force or now - self._last >= 0.1):
-            self._last = now
-            self.progress(TransferProgress(position, self.total, speed))
-
-
 class TusClient:
     """A tus client. ``http`` is the httpx client to use (its timeouts apply)."""
 
@@ -165,21 +136,33 @@ class TusClient:
         http: httpx.Client | None = None,
         *,
         auth: Authenticator | None = None,
-        chunk_size: int = DEFAULT_CHUNK,
+        chunk_size: int | None = None,
         block_size: int = DEFAULT_BLOCK,
         checksum: bool = True,
         throttle: Throttle | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
+        self._own_http = http is None
         self.http = http or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
         self.auth = auth
-        self.chunk_size = max(1, chunk_size)
+        self.chunk_size = max(1, chunk_size) if chunk_size else None
         self.block_size = max(1024, block_size)
         self.checksum = checksum
         self.throttle = throttle or Throttle(None)
         self.retry = retry or RetryPolicy()
         self._caps: dict[str, TusCapabilities] = {}
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the HTTP client if this object made it."""
+        if self._own_http:
+            self.http.close()
+
+    def __enter__(self) -> TusClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --------------------------------------------------------------- plumbing
     def _auth_headers(self) -> dict[str, str]:
@@ -220,7 +203,8 @@ class TusClient:
         if failures >= self.retry.max_attempts:
             raise RetriesExhausted(
                 tr("The upload stopped after {attempts} failed attempts in a row; the last "
-                   "one: {what}.").format(attempts=failures, what=what))
+                   "one: {what}.").format(attempts=failures, what=what),
+                attempts=failures, what=what)
         wait(self.retry.delay(failures, after), cancel)
 
     @staticmethod
@@ -291,14 +275,18 @@ class TusClient:
         raise self._fail(r, tr("Removing the upload"))
 
     def send(self, url: str, path: str | Path, *, progress: ProgressFn | None = None,
-             cancel: CancelToken | None = None, checksum: bool | None = None) -> TusUpload:  # fmt: skip
+             cancel: CancelToken | None = None,
+             checksum: bool | None = None) -> TusUpload:  # fmt: skip
         """Send ``path`` to the upload at ``url`` from the server's offset until complete."""
         path = Path(path)
         length = path.stat().st_size
         use_sha1 = self.checksum if checksum is None else checksum
         if use_sha1:
-            use_sha1 = self.capabilities(url.rsplit("/", 1)[0], cancel).sha1_checksums
-        tracker = _Tracker(length, progress)
+            try:  # the creation endpoint, usually; a server that will not say gets none
+                use_sha1 = self.capabilities(url.rsplit("/", 1)[0], cancel).sha1_checksums
+            except ServerRejected:
+                use_sha1 = False
+        tracker = Tracker(length, progress)
         up = self.head(url, cancel)
         if up.length is not None and up.length != length:
             raise UploadGone(tr("The upload session was made for a file of another size."))
@@ -314,7 +302,7 @@ class TusClient:
                 tracker.at(offset, force=True)
             if offset >= length:
                 return TusUpload(url, length, offset, up.expires)
-            n = min(self.chunk_size, length - offset)
+            n = min(self.chunk_size or (CHECKSUM_CHUNK if use_sha1 else length), length - offset)
             headers = {"Tus-Resumable": TUS_VERSION, "Content-Type": OFFSET_TYPE,
                        "Upload-Offset": str(offset), "Content-Length": str(n)}  # fmt: skip
             if use_sha1:
@@ -397,7 +385,7 @@ class TusClient:
                 left -= len(data)
         return base64.b64encode(h.digest()).decode()
 
-    def _body(self, path: Path, offset: int, n: int, tracker: _Tracker,
+    def _body(self, path: Path, offset: int, n: int, tracker: Tracker,
               cancel: CancelToken | None) -> Iterator[bytes]:  # fmt: skip
         block = self._blocks()
         with path.open("rb") as f:
@@ -408,8 +396,8 @@ class TusClient:
                     cancel.raise_if_cancelled()
                 data = f.read(min(block, n - sent))
                 if not data:
-                    raise KitError(tr("{path} became shorter while it was being sent.").format(
-                        path=path))
+                    raise KitError(tr("The file {path} became shorter while it was being "
+                                      "sent.").format(path=path))
                 self.throttle.take(len(data), cancel)
                 yield data
                 sent += len(data)

@@ -1,0 +1,379 @@
+"""The publish engine against the reference server, over real HTTP and a real library:
+a full publish, re-publishing as a diff, faults of every kind, pause/cancel, and
+``studio publish`` SIGKILLed at random points."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sync_helpers
+from sync_helpers import ROOT, admin, mp4_bytes, write_kit
+
+from studio.store.library import Library
+from studio.store.sync_state import SyncStore, TargetRecord
+from studio.sync.credentials import TokenSet, Vault
+from studio.sync.engine import Publisher
+from studio.sync.errors import RetriesExhausted, ServerRejected, SyncError
+from studio.sync.retry import RetryPolicy
+from studio.sync.status import collection_status
+from studio.sync.targets import SyncSettings
+from studio.tasks import Cancelled
+
+# the shared fixtures (tests/sync_helpers.py)
+memory_keyring = sync_helpers.memory_keyring
+series_server = sync_helpers.series_server
+
+FAST = SyncSettings(chunk_size=64 * 1024, timeout=2.0,
+                    retry=RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.05))
+
+
+class Setup:
+    """A library with one collection, a kit for it, and targets on the reference server."""
+
+    def __init__(self, tmp: Path, server) -> None:
+        self.tmp, self.server = tmp, server
+        self.library = tmp / "library.sqlite"
+        with Library.open(self.library) as lib:
+            self.cid = lib.create_collection("Cooking").id
+            store = SyncStore(lib)
+            store.add_target(TargetRecord("api", "series-api", server.url))
+            store.add_target(TargetRecord("usb", "folder", str(tmp / "usb")))
+        Vault().save("api", TokenSet(admin(server, "POST", "tokens")["token"], kind="personal"))
+        self.kit = tmp / "kit"
+        self.episodes = [{"id": f"ep-{i}", "title": f"Part {i}",
+                          "data": mp4_bytes(150_000 + 7_000 * i, seed=i)} for i in range(1, 4)]
+        self.write()
+
+    def write(self, **options) -> None:
+        write_kit(self.kit, self.cid, self.episodes, **options)
+
+    def publish(self, target: str = "api", settings: SyncSettings = FAST, events=None):
+        return Publisher(self.library, target, self.kit, settings=settings,
+                         on_event=events.append if events is not None else None).run()
+
+    def server_state(self) -> dict:
+        return admin(self.server, "GET", "state")
+
+    def check_server(self, result) -> dict:
+        """One collection; its uploads complete, verified and equal to the kit; no orphans."""
+        st = self.server_state()
+        assert len(st["collections"]) == 1
+        body = st["collections"][0]["body"]
+        assert st["collections"][0]["id"] == result.remote_id
+        uploads = {u["id"]: u for u in st["uploads"]}
+        referenced = {e["upload_id"] for e in body["episodes"]} | {body["cover"]["upload_id"]}
+        assert set(uploads) == referenced  # nothing duplicated, nothing left behind
+        assert all(uploads[u]["complete"] and uploads[u]["verified"] for u in referenced)
+        kit_sha = [hashlib.sha256(e["data"]).hexdigest() for e in self.episodes]
+        assert [e["sha256"] for e in body["episodes"]] == kit_sha
+        assert [uploads[e["upload_id"]]["sha256"] for e in body["episodes"]] == kit_sha
+        return st
+
+
+@pytest.fixture
+def setup(tmp_path, series_server, memory_keyring) -> Setup:
+    return Setup(tmp_path, series_server)
+
+
+def test_a_full_publish_then_republishing_is_a_diff(setup: Setup) -> None:
+    events: list = []
+    paced = SyncSettings(chunk_size=64 * 1024, bandwidth=2_000_000, retry=FAST.retry)
+    first = setup.publish(events=events, settings=paced)  # paced: the two uploads overlap
+    assert first.registered and set(first.uploaded) == {"ep-1", "ep-2", "ep-3", "cover"}
+    st = setup.check_server(first)
+    assert st["counters"]["uploads_created"] == 4 and st["counters"]["max_active_patches"] == 2
+    assert {e.kind for e in events} >= {"collection", "item", "progress"}
+    assert any(e.kind == "progress" and e.speed > 0 for e in events)
+
+    again = setup.publish()  # nothing changed: nothing sent, nothing registered again
+    assert again.uploaded == () and not again.registered and again.remote_id == first.remote_id
+    assert setup.server_state()["counters"]["puts"] == 1
+
+    setup.episodes[1]["title"] = "Part two, retitled"  # metadata only: re-register, no upload
+    setup.episodes[0]["free_preview"] = False
+    setup.write(price=599)
+    meta = setup.publish()
+    assert meta.registered and meta.uploaded == ()
+    st = setup.check_server(meta)
+    assert st["collections"][0]["body"]["price"]["amount_minor"] == 599
+    assert st["collections"][0]["body"]["episodes"][1]["title"] == "Part two, retitled"
+
+    setup.episodes[2]["data"] = mp4_bytes(170_000, seed=99)  # one file changed
+    setup.episodes.pop(0)  # one removed
+    setup.episodes.append({"id": "ep-9", "title": "Bonus", "data": mp4_bytes(90_000, seed=9)})
+    setup.write()
+    diff = setup.publish()
+    assert sorted(diff.uploaded) == ["ep-3", "ep-9"] and diff.removed == ("ep-1",)
+    st = setup.check_server(diff)  # the old uploads of ep-1 and ep-3 were removed
+    assert st["counters"]["collections_created"] == 1
+
+    with Library.open(setup.library) as lib:
+        (status,) = collection_status(lib, setup.cid)
+    assert status.registered and not status.pending_work
+    assert set(status.items) == {"ep-2", "ep-3", "ep-9", "cover"}
+    time.sleep(0.1)
+    assert setup.publish().status == "ready"  # the server finished processing
+
+
+def test_the_folder_target_receives_the_kit_and_a_second_publish_changes_nothing(setup):
+    result = setup.publish("usb")
+    usb = setup.tmp / "usb"
+    names = sorted(p.name for p in usb.iterdir() if not p.name.startswith("."))
+    assert names == ["01 - Part 1.mp4", "02 - Part 2.mp4", "03 - Part 3.mp4", "cover.jpg",
+                     "manifest.json"]
+    assert (usb / "02 - Part 2.mp4").read_bytes() == setup.episodes[1]["data"]
+    before = {p.name: p.stat().st_mtime_ns for p in usb.iterdir()}
+    again = setup.publish("usb")
+    assert not again.registered and again.remote_id == result.remote_id
+    assert before == {p.name: p.stat().st_mtime_ns for p in usb.iterdir()}
+    setup.episodes.reverse()
+    setup.write()
+    setup.publish("usb")
+    assert (usb / "01 - Part 3.mp4").read_bytes() == setup.episodes[0]["data"]
+    assert not (usb / "01 - Part 1.mp4").exists()
+    with Library.open(setup.library) as lib:  # another collection may not take the folder over
+        other = lib.create_collection("Other").id
+    write_kit(setup.tmp / "other", other, setup.episodes[:1])
+    with pytest.raises(SyncError, match="already holds another collection"):
+        Publisher(setup.library, "usb", setup.tmp / "other", settings=FAST).run()
+
+
+FAULTS = {
+    "connection dropped mid-PATCH": [{"action": "drop", "method": "PATCH", "after_bytes": 30_000,
+                                      "skip": 1, "times": 3}],
+    "500 on PATCH": [{"action": "status", "status": 500, "method": "PATCH", "skip": 2,
+                      "times": 3}],
+    "503 on registration": [{"action": "status", "status": 503, "method": "PUT", "times": 2}],
+    "429 with Retry-After": [{"action": "status", "status": 429, "retry_after": 1,
+                              "method": "PATCH", "skip": 1}],
+    "stall longer than the timeout": [{"action": "stall", "method": "PATCH",
+                                       "after_bytes": 20_000, "seconds": 3, "skip": 1}],
+    "upload expired": [{"action": "expire", "method": "PATCH", "skip": 3}],
+    "creation answer lost": [{"action": "lose-answer", "method": "POST", "times": 2}],
+    "registration answer lost": [{"action": "lose-answer", "method": "PUT"}],
+    "HEAD reset": [{"action": "drop", "method": "HEAD", "times": 2}],
+}
+
+
+@pytest.mark.parametrize("rules", list(FAULTS.values()), ids=list(FAULTS))
+def test_a_publish_completes_through_faults_and_duplicates_nothing(setup, rules) -> None:
+    admin(setup.server, "POST", "faults", rules)
+    events: list = []
+    settings = FAST if rules[0]["action"] != "stall" else \
+        SyncSettings(chunk_size=64 * 1024, timeout=0.5, retry=FAST.retry)  # fmt: skip
+    result = setup.publish(settings=settings, events=events)
+    st = setup.check_server(result)
+    assert st["faults_fired"], "the fault never happened"
+    assert st["counters"]["collections_created"] == 1
+    if rules[0]["action"] == "expire":
+        assert any(e.kind == "note" and e.state == "expired" for e in events)
+
+
+def test_a_fault_that_persists_stops_with_what_happened_and_the_next_run_resumes(setup):
+    admin(setup.server, "POST", "faults", {"action": "status", "status": 503, "method": "PATCH",
+                                           "skip": 4, "times": 1000})
+    with pytest.raises(RetriesExhausted) as err:
+        setup.publish(settings=SyncSettings(chunk_size=64 * 1024, concurrency=1,
+                                            retry=RetryPolicy(3, 0.01, 0.02)))  # fmt: skip
+    message = str(err.value)
+    assert "3 failed attempts" in message and "503" in message, message
+    assert message.startswith("Sending episode ") and "publish again to resume" in message
+    with Library.open(setup.library) as lib:
+        (status,) = collection_status(lib, setup.cid)
+    assert status.last_error and status.pending_work and not status.registered
+    sent = setup.server_state()["counters"]["bytes_received"]
+    assert sent > 0
+    admin(setup.server, "DELETE", "faults")
+    result = setup.publish()
+    st = setup.check_server(result)
+    total = sum(len(e["data"]) for e in setup.episodes) + 1004
+    assert st["counters"]["bytes_received"] < total + sent  # resumed, not restarted
+
+
+def test_what_happened_is_said_in_french_too(setup) -> None:
+    from studio import i18n
+
+    admin(setup.server, "POST", "faults", {"action": "status", "status": 429, "method": "PATCH",
+                                           "times": 1000})
+    i18n.set_language("fr")
+    try:
+        with pytest.raises(RetriesExhausted) as err:
+            setup.publish(settings=SyncSettings(concurrency=1, retry=RetryPolicy(2, 0.01, 0.02)))
+    finally:
+        i18n.set_language("en")
+    nb = "\u00a0"
+    assert str(err.value).startswith(f"L’envoi de l’épisode 1 «{nb}Part 1{nb}» s’est arrêté "
+                                     f"après 2 tentatives échouées d’affilée{nb}; la dernière"
+                                     f"{nb}: le serveur a signalé trop de requêtes (429)")
+
+
+def test_a_server_rejection_says_why_and_a_rejected_episode_is_reported(setup) -> None:
+    setup.episodes[1]["data"] = b"not a video at all" * 1000
+    setup.write()
+    result = setup.publish()
+    assert result.status == "rejected"
+    assert result.details.items["ep-2"].reasons == ("The file is not an MP4 video.",)
+    setup.write(price=None)
+    with pytest.raises(ServerRejected) as err:
+        setup.publish()
+    assert "422" in str(err.value) and "price" in str(err.value)
+
+
+def test_pause_keeps_the_progress_and_cancel_drops_partial_uploads(setup) -> None:
+    slow = SyncSettings(chunk_size=16 * 1024, bandwidth=400_000, concurrency=1,
+                        retry=FAST.retry)  # fmt: skip
+    p = Publisher(setup.library, "api", setup.kit, settings=slow)
+    paused: list[str] = []
+
+    def pause(e) -> None:
+        if e.kind == "progress" and e.sent > 60_000 and not paused:
+            paused.append(e.item)
+            p.pause()
+
+    p.on_event = pause
+    with pytest.raises(Cancelled):
+        p.run()
+    assert p.paused
+    st = setup.server_state()
+    (partial,) = [u for u in st["uploads"] if not u["complete"]]
+    assert partial["offset"] > 0
+    with Library.open(setup.library) as lib:
+        (status,) = collection_status(lib, setup.cid)
+    item = status.items[paused[0]]
+    assert item.state == "uploading" and item.offset > 0 and status.pending_work
+    assert item.badge.startswith("uploading ") and item.badge.endswith("%")
+    c = Publisher(setup.library, "api", setup.kit, settings=slow)
+    c.on_event = lambda e: c.cancel() if e.kind == "progress" and e.item != paused[0] and \
+        e.sent > 30_000 else None  # fmt: skip
+    with pytest.raises(Cancelled):
+        c.run()
+    st = setup.server_state()
+    assert all(u["complete"] for u in st["uploads"])  # partial sessions were terminated
+    setup.check_server(setup.publish())
+
+
+def test_a_changed_file_invalidates_its_session(setup) -> None:
+    p = Publisher(setup.library, "api", setup.kit,
+                  settings=SyncSettings(chunk_size=16 * 1024, concurrency=1, bandwidth=500_000))
+    p.on_event = lambda e: p.pause() if e.kind == "progress" and e.sent > 50_000 else None
+    with pytest.raises(Cancelled):
+        p.run()
+    first = next(e for e in setup.episodes)
+    first["data"] = mp4_bytes(len(first["data"]), seed=1234)  # same size, new bytes
+    setup.write()
+    os.utime(setup.kit / "01 - Part 1.mp4", ns=(1, 1))
+    result = setup.publish()
+    setup.check_server(result)  # the old partial session was terminated, not registered
+
+
+# --------------------------------------------------------------------------- SIGKILL
+def _cli(env: dict, library: Path, *args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "tools" / "studio_sync.py"),
+                             "--library", str(library), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_then_the_next_publish_completes(
+        tmp_path, series_server, make_clip, monkeypatch) -> None:  # fmt: skip
+    from sync_helpers import FileKeyring
+
+    from studio import actions, covers
+
+    clips = [make_clip(f"clip{i}.mp4", seconds=31, width=360, height=640, fps=24 + i, crf=51,
+                       audio=False) for i in range(2)]  # fmt: skip
+    library = tmp_path / "library.sqlite"
+    with Library.open(library) as lib:
+        c = lib.create_collection("Killed")
+        c = actions.set_collection_fields(lib, c, price="2.99", currency="USD",
+                                          description="SIGKILL trials")  # fmt: skip
+        actions.add_files(lib, c, clips)
+        covers.set_cover_frame(lib, lib.collection(c.id), lib.episodes(c.id)[0], 500_000)
+    ring = tmp_path / "keyring.json"
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="sync_helpers.FileKeyring",
+               STUDIO_TEST_KEYRING=str(ring),
+               PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))  # fmt: skip
+    seed = int(os.environ.get("STUDIO_KILL_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    wanted = int(os.environ.get("STUDIO_KILLS", 20))  # a stress run sets more
+    publish = ["publish", "Killed", "--no-normalize", "--chunk-size", "0.03",
+               "--limit-rate", "4M", "--retries", "3", "--target"]  # fmt: skip
+    monkeypatch.setenv("STUDIO_TEST_KEYRING", str(ring))
+    vault = Vault(backend=FileKeyring())
+
+    def add_target(name: str) -> None:
+        with Library.open(library) as lib:
+            SyncStore(lib).add_target(TargetRecord(name, "series-api", series_server.url))
+        token = admin(series_server, "POST", "tokens")["token"]
+        vault.save(name, TokenSet(token, kind="personal"))
+
+    # Render the kit once, then time one whole publish: kills land anywhere in that span.
+    for name in ("warm", "timing"):
+        add_target(name)
+        started = time.monotonic()
+        run = _cli(env, library, *publish, name)
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    span = time.monotonic() - started
+    print(f"seed {seed}, one publish takes {span:.2f} s")
+    killed, r = 0, 0
+    while killed < wanted:  # rounds on fresh targets, each killed until it runs to its end
+        target = f"api{r}"
+        add_target(target)
+        for _ in range(8):
+            proc = _cli(env, library, *publish, target)
+            time.sleep(rng.uniform(0.3, span))
+            proc.kill()
+            out, err = proc.communicate(timeout=30)
+            assert proc.returncode in (-9, 0), f"seed {seed}: {err}"
+            if proc.returncode == 0:
+                break
+            killed += 1
+        final = _cli(env, library, *publish, target)
+        out, err = final.communicate(timeout=60)
+        assert final.returncode == 0, f"seed {seed}: {out}\n{err}"
+        st = admin(series_server, "GET", "state")
+        assert len(st["collections"]) == r + 3, f"seed {seed}: {st['collections']}"
+        remote_id = out.split("remote id ")[1].split(",")[0]
+        (mine,) = [x for x in st["collections"] if x["id"] == remote_id]
+        uploads = {u["id"]: u for u in st["uploads"]}
+        body = mine["body"]
+        refs = [e["upload_id"] for e in body["episodes"]] + [body["cover"]["upload_id"]]
+        assert all(uploads[u]["verified"] for u in refs), f"seed {seed}"
+        r += 1
+        kit = library.parent / "publish" / c.id
+        for e in body["episodes"]:
+            local = next(kit.glob(f"*{e['title']}.mp4"))
+            assert hashlib.sha256(local.read_bytes()).hexdigest() == e["sha256"] == \
+                uploads[e["upload_id"]]["sha256"]  # fmt: skip
+    # Ctrl+C pauses cleanly (exit 130, "Paused"), and the next run resumes.
+    add_target("paused")
+    before = admin(series_server, "GET", "state")["counters"]["bytes_received"]
+    proc = _cli(env, library, "publish", "Killed", "--no-normalize", "--chunk-size", "0.03",
+                "--limit-rate", "1M", "--target", "paused")  # fmt: skip
+    time.sleep(span)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Paused" in out, (out, err)
+    assert "Traceback" not in err
+    final = _cli(env, library, *publish, "paused")
+    out, err = final.communicate(timeout=60)
+    assert final.returncode == 0 and "remote id" in out, err
+    sizes = sum(p.stat().st_size for p in (library.parent / "publish" / c.id).iterdir()
+                if p.suffix in (".mp4", ".jpg"))  # fmt: skip
+    sent = admin(series_server, "GET", "state")["counters"]["bytes_received"] - before
+    assert sent < sizes * 1.3  # resumed, not sent again from the start
+
+    st = admin(series_server, "GET", "state")
+    referenced = {e["upload_id"] for c in st["collections"] for e in c["body"]["episodes"]} | \
+        {c["body"]["cover"]["upload_id"] for c in st["collections"]}  # fmt: skip
+    assert {u["id"] for u in st["uploads"]} == referenced, f"seed {seed}: orphans left"
+    print(f"{killed} kills in {r} rounds")
