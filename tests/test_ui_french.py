@@ -478,14 +478,6 @@ def test_the_compiled_qm_matches_the_ts():
     assert not stale, "run tools/ui_translations.py --release:\n" + "\n".join(stale)
 
 
-def test_the_exporting_prefix_matches_the_export_task_label():
-    """The window asks before quitting during an export by the task label's beginning."""
-    translator = QTranslator()
-    assert translator.load(str(QM))
-    label = translator.translate("ExportDialog", "Exporting '{0}'").format("x")
-    assert label.startswith(translator.translate("MainWindow", "Exporting"))
-
-
 @pytest.mark.skipif(shutil.which("pyside6-lupdate") is None, reason="needs pyside6-lupdate")
 def test_the_ts_holds_every_text_of_the_code():
     run = subprocess.run([sys.executable, str(ROOT / "tools" / "ui_translations.py"), "--check"],

@@ -698,7 +698,7 @@
         <translation>Export de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Exported: {0} rendered, {1} unchanged, {2} removed.</source>
         <translation>Export terminé. Épisodes rendus&#xa0;: {0}&#xa0;; inchangés&#xa0;: {1}&#xa0;; supprimés&#xa0;: {2}.</translation>
     </message>
@@ -864,6 +864,7 @@
     </message>
     <message>
         <location line="+42"/>
+        <location filename="../../studio/ui/selftest_window.py" line="+53"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
@@ -896,6 +897,16 @@
         <location line="+2"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exporter…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Publish…</source>
+        <translation>&amp;Publier…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Upload the collection to a platform</source>
+        <translation>Envoyer la collection sur une plateforme</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1043,7 +1054,7 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+226"/>
         <source>Open or create a collection first.</source>
         <translation>Ouvrez ou créez d’abord une collection.</translation>
     </message>
@@ -1123,23 +1134,28 @@
         <translation>Recherche des fichiers manquants</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+31"/>
+        <source>A publish of this collection was interrupted: File &gt; Publish resumes it.</source>
+        <translation>La publication de cette collection a été interrompue&#xa0;: Fichier &gt; Publier la reprend.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>About Series Studio</source>
         <translation>À propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+52"/>
-        <source>Exporting</source>
-        <extracomment>Must be how the translation of ExportDialog&apos;s &quot;Exporting &apos;{0}&apos;&quot; begins.</extracomment>
-        <translation>Export</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+54"/>
+        <location line="+11"/>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-10"/>
+        <source>Episodes are being uploaded. Pause the upload and quit? The next Publish resumes where it stopped.</source>
+        <translation>Des épisodes sont en cours d’envoi. Mettre l’envoi en pause et quitter&#xa0;? La prochaine publication reprendra où elle s’est arrêtée.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>An export is running. Stop it and quit? Finished episodes are kept.</source>
         <translation>Un export est en cours. L’arrêter et quitter&#xa0;? Les épisodes terminés sont conservés.</translation>
     </message>
@@ -1349,6 +1365,184 @@
         <location line="+1"/>
         <source>The last seconds, as exported</source>
         <translation>Les dernières secondes, telles qu’exportées</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <location filename="../../studio/ui/publish_dialog.py" line="+52"/>
+        <source>Publish &apos;{0}&apos;</source>
+        <translation>Publier «&#xa0;{0}&#xa0;»</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Publishing target</source>
+        <translation>Destination de la publication</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a folder target…</source>
+        <translation>Ajouter un dossier de destination…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in…</source>
+        <translation>Se connecter…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opens your browser to sign in to the platform</source>
+        <translation>Ouvre votre navigateur pour vous connecter à la plateforme</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Item</source>
+        <translation>Élément</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Progress</source>
+        <translation>Progression</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Speed</source>
+        <translation>Débit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time left</source>
+        <translation>Temps restant</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Upload progress</source>
+        <translation>Progression de l’envoi</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Publish</source>
+        <translation>Publier</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel upload</source>
+        <translation>Annuler l’envoi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Target</source>
+        <translation>Destination</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Add a target: a folder, or a platform&apos;s address.</source>
+        <translation>Ajoutez une destination&#xa0;: un dossier, ou l’adresse d’une plateforme.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Publish into this folder</source>
+        <translation>Publier dans ce dossier</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Waiting for the sign-in in your browser…</source>
+        <translation>En attente de la connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signing in</source>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed in as {0}.</source>
+        <translation>Connecté en tant que {0}.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Preparing the files…</source>
+        <translation>Préparation des fichiers…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Publishing &apos;{0}&apos;</source>
+        <translation>Publication de «&#xa0;{0}&#xa0;»</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>waiting</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>uploading</source>
+        <translation>envoi en cours</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>uploaded</source>
+        <translation>envoyé</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>registered</source>
+        <translation>enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>preparing</source>
+        <translation>préparation</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>registering</source>
+        <translation>enregistrement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>processing</source>
+        <translation>traitement</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>ready</source>
+        <translation>prête</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rejected</source>
+        <translation>refusée</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Collection: {0}</source>
+        <translation>Collection&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Published: remote id {0}, status {1}.</source>
+        <translation>Publiée&#xa0;: identifiant distant {0}, état {1}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Stopped. What was sent is kept: Publish again to resume.</source>
+        <translation>Arrêté. Ce qui a été envoyé est conservé&#xa0;: publiez à nouveau pour reprendre.</translation>
     </message>
 </context>
 <context>

@@ -253,7 +253,8 @@ class ExportDialog(QDialog):
         self.status.setText(self.tr("Exporting to {0}…").format(folder))
         self.result_folder = folder
         #: Must begin with the translation of MainWindow's "Exporting" (checked on quitting).
-        self.task = (Op(work, self.tr("Exporting '{0}'").format(plan.collection.title))
+        self.task = (Op(work, self.tr("Exporting '{0}'").format(plan.collection.title),
+                        kind="export")
                      .progress(progress).partial(episode_done).success(self._done)
                      .failure(self._failed).cancelled(self._cancelled)
                      .run(self.controller.tasks))  # fmt: skip

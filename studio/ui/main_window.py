@@ -146,12 +146,15 @@ class MainWindow(QMainWindow):
                                            self.tr("Import a YouTube Takeout or an Instagram "
                                                    "export"))  # fmt: skip
         self.export_action = self._action(self.tr("&Export…"), self.export_dialog, "Ctrl+E")
+        self.publish_action = self._action(self.tr("&Publish…"), self.publish_dialog,
+                                           "Ctrl+Shift+P",
+                                           self.tr("Upload the collection to a platform"))
         self.settings_action = self._action(self.tr("&Settings…"), self.settings_dialog,
                                             QKeySequence.StandardKey.Preferences)  # fmt: skip
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         for a in (self.new_action, self.import_action, self.import_folder_action,
-                  self.archive_action, None,
-                  self.export_action, None, self.settings_action, None, self.quit_action):
+                  self.archive_action, None, self.export_action, self.publish_action, None,
+                  self.settings_action, None, self.quit_action):
             file.addSeparator() if a is None else file.addAction(a)  # fmt: skip
         edit = m.addMenu(self.tr("&Edit"))
         self.undo_action = self.controller.undo.createUndoAction(self, self.tr("&Undo"))
@@ -235,7 +238,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{c.title} — Series Studio" if c else f"Series Studio {__version__}")
         has = c is not None
         for a in (self.import_action, self.import_folder_action, self.archive_action,
-                  self.export_action):
+                  self.export_action, self.publish_action):
             a.setEnabled(has)
 
     def _collection_opened(self, view) -> None:
@@ -250,6 +253,7 @@ class MainWindow(QMainWindow):
         self.inspector.collection_page.show_collection(view.collection)
         self.inspector.setCurrentWidget(self.inspector.collection_page)
         self.loader.load_posters(view)
+        self.refresh_sync_badges()
         self.save_state()
 
     def _episodes_changed(self, view) -> None:
@@ -526,6 +530,32 @@ class MainWindow(QMainWindow):
         self.export = ExportDialog(self.controller, self)
         self.export.open()
 
+    def publish_dialog(self) -> None:
+        from studio.ui.publish_dialog import PublishDialog
+
+        if self.controller.collection is None:
+            return
+        self.publish = PublishDialog(self)
+        self.publish.open()
+
+    def refresh_sync_badges(self) -> None:
+        """Each episode's state on the first target it was published to."""
+        from studio.sync.status import collection_status
+
+        c = self.controller.collection
+        self.model.states = {}
+        if c is not None:
+            statuses = collection_status(self.ctx.library, c.id)
+            if statuses:
+                self.model.states = {k: v.badge for k, v in statuses[0].items.items()}
+                if any(s.pending_work for s in statuses):
+                    self.statusBar().showMessage(self.tr(
+                        "A publish of this collection was interrupted: File > Publish resumes "
+                        "it."), 15000)  # fmt: skip
+        if self.model.episodes:
+            self.model.dataChanged.emit(self.model.index(0),
+                                        self.model.index(len(self.model.episodes) - 1))
+
     def settings_dialog(self) -> None:
         from studio.ui.settings import SettingsDialog
 
@@ -594,8 +624,18 @@ class MainWindow(QMainWindow):
                     self._seek(t)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        #: Must be how the translation of ExportDialog's "Exporting '{0}'" begins.
-        exporting = [t for t in self.tasks.tasks() if t.label.startswith(self.tr("Exporting"))]
+        publishing = [t for t in self.tasks.tasks() if t.kind == "publish"]
+        if publishing:
+            answer = QMessageBox.question(
+                self, self.tr("Quit"),
+                self.tr("Episodes are being uploaded. Pause the upload and quit? The next "
+                        "Publish resumes where it stopped."))  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            if getattr(self, "publish", None) is not None:
+                self.publish.pause()
+        exporting = [t for t in self.tasks.tasks() if t.kind == "export"]
         if exporting:
             answer = QMessageBox.question(
                 self, self.tr("Quit"),

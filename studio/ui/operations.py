@@ -40,6 +40,7 @@ class Task:
     progress: Progress | None = None
     state: str = "running"  # running, done, failed, cancelled
     cancellable: bool = True
+    kind: str = ""  # what it is, for code that asks ("export", "publish", "import")
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -95,7 +96,7 @@ class TaskManager(QObject):
         return [t for t in self._tasks.values() if t.state == "running"]
 
     def run(self, op: Op) -> Task:
-        task = Task(next(self._ids), op.label, op.lane, cancellable=op.cancellable)
+        task = Task(next(self._ids), op.label, op.lane, cancellable=op.cancellable, kind=op.kind)
         self._tasks[task.id] = task
         self._callbacks[task.id] = op
         job = Job(task, self._emit)
@@ -175,10 +176,11 @@ class Op:
     """A background operation; configure with the chained methods, then :meth:`run`."""
 
     def __init__(self, fn: Callable[[Job], Any], label: str, *, lane: str = "media",
-                 cancellable: bool = True) -> None:  # fmt: skip
+                 cancellable: bool = True, kind: str = "") -> None:  # fmt: skip
         if lane not in LANES:
             raise ValueError(f"unknown lane {lane!r}")
         self.fn, self.label, self.lane, self.cancellable = fn, label, lane, cancellable
+        self.kind = kind
         self.on_success: Callable[[Any], None] | None = None
         self.on_failure: Callable[[BaseException], None] | None = None
         self.on_progress: Callable[[Progress], None] | None = None
