@@ -44,6 +44,7 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if not hasattr(app, "_studio_default_palette"):
         app._studio_default_palette = QPalette(app.palette())
         app._studio_default_style = app.style().name()
+    app.setStyleSheet("")
     if theme == "system":
         app.setStyle(app._studio_default_style)
         app.setPalette(app._studio_default_palette)
@@ -52,6 +53,14 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if theme == "light":
         app.setPalette(app.style().standardPalette())
         return
+    # Fusion outlines check boxes with the window colour darkened: invisible on dark grey.
+    app.setStyleSheet(
+        "QCheckBox::indicator, QTreeView::indicator, QTableView::indicator {"
+        " width: 12px; height: 12px; border: 1px solid #9a9aa0; border-radius: 2px;"
+        " background: #1f1f22; }"
+        "QCheckBox::indicator:checked, QTreeView::indicator:checked,"
+        " QTableView::indicator:checked { background: #3d7eff; border-color: #7fb0ff; }"
+    )
     p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#2b2b2e", QPalette.ColorRole.WindowText: "#e6e6e6",
@@ -62,6 +71,10 @@ def apply_theme(app: QApplication, theme: str) -> None:
         QPalette.ColorRole.Highlight: "#3d7eff", QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.Link: "#7fb0ff", QPalette.ColorRole.Mid: "#44444a",
         QPalette.ColorRole.PlaceholderText: "#8a8a90",
+        # Fusion draws frames and check boxes with these: without them the
+        # outlines vanish into the dark window colour.
+        QPalette.ColorRole.Light: "#5a5a60", QPalette.ColorRole.Midlight: "#48484e",
+        QPalette.ColorRole.Dark: "#141416", QPalette.ColorRole.Shadow: "#0c0c0e",
     }  # fmt: skip
     for role, color in roles.items():
         p.setColor(role, QColor(color))
