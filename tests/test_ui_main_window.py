@@ -286,14 +286,20 @@ def test_settings_set_the_export_defaults(qtbot, window, monkeypatch, clip_verti
     from studio.ui.export_dialog import ExportDialog
     from studio.ui.settings import SettingsDialog
 
+    from PySide6.QtCore import QSettings
+
     settings = SettingsDialog(0, window)
     qtbot.addWidget(settings)
     settings.reframe.setCurrentIndex(settings.reframe.findData("center_crop"))
     settings.normalize.setChecked(False)
     settings.lufs.setValue(-16.0)
-    settings.accept()
-    new_collection(window, qtbot, monkeypatch)
-    dialog = ExportDialog(window.controller, window)
-    qtbot.addWidget(dialog)
-    assert dialog.reframe.currentData() == "center_crop"
-    assert not dialog.normalize.isChecked() and dialog.lufs.value() == -16.0
+    try:
+        settings.accept()
+        new_collection(window, qtbot, monkeypatch)
+        dialog = ExportDialog(window.controller, window)
+        qtbot.addWidget(dialog)
+        assert dialog.reframe.currentData() == "center_crop"
+        assert not dialog.normalize.isChecked() and dialog.lufs.value() == -16.0
+    finally:  # the preferences are shared by every test of the run
+        for key in ("export", "library", "ui", "cache"):
+            QSettings().remove(key)
