@@ -283,10 +283,10 @@ def test_reopening_restores_collection_selection_and_playhead(qtbot, library_pat
 
 
 def test_settings_set_the_export_defaults(qtbot, window, monkeypatch, clip_vertical):
+    from PySide6.QtCore import QSettings
+
     from studio.ui.export_dialog import ExportDialog
     from studio.ui.settings import SettingsDialog
-
-    from PySide6.QtCore import QSettings
 
     settings = SettingsDialog(0, window)
     qtbot.addWidget(settings)
