@@ -303,3 +303,18 @@ def test_settings_set_the_export_defaults(qtbot, window, monkeypatch, clip_verti
     finally:  # the preferences are shared by every test of the run
         for key in ("export", "library", "ui", "cache"):
             QSettings().remove(key)
+
+
+def test_an_unknown_saved_reframe_falls_back_to_keep_as_is(qtbot, window, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from studio.ui.export_dialog import ExportDialog
+
+    new_collection(window, qtbot, monkeypatch)
+    QSettings().setValue("export/reframe", "spin_around")  # from a newer or edited config
+    try:
+        dialog = ExportDialog(window.controller, window)
+        qtbot.addWidget(dialog)
+        assert dialog.reframe.currentData() == "none"
+    finally:
+        QSettings().remove("export")

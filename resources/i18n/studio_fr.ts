@@ -484,7 +484,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/ui/export_dialog.py" line="+49"/>
+        <location filename="../../studio/ui/export_dialog.py" line="+47"/>
         <source>Export &apos;{0}&apos;</source>
         <translation>Exporter «&#xa0;{0}&#xa0;»</translation>
     </message>
@@ -505,26 +505,6 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Keep as is</source>
-        <translation>Laisser tel quel</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Blurred background</source>
-        <translation>Fond flouté</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Centre crop</source>
-        <translation>Recadrage centré</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Follow faces</source>
-        <translation>Suivi des visages</translation>
-    </message>
-    <message>
-        <location line="+5"/>
         <source>Normalise loudness to</source>
         <translation>Normaliser le volume à</translation>
     </message>
@@ -1546,20 +1526,43 @@
     </message>
 </context>
 <context>
+    <name>RenderChoices</name>
+    <message>
+        <location filename="../../studio/ui/settings.py" line="+37"/>
+        <source>Keep as is</source>
+        <translation>Laisser tel quel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blurred background</source>
+        <translation>Fond flouté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Centre crop</source>
+        <translation>Recadrage centré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow faces</source>
+        <translation>Suivi des visages</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../studio/ui/settings.py" line="+79"/>
+        <location line="+65"/>
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+75"/>
+        <location line="+67"/>
         <source>Library file</source>
         <translation>Fichier de bibliothèque</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-66"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
@@ -1575,12 +1578,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+75"/>
+        <location line="+67"/>
         <source>{0} MB used</source>
         <translation>{0} Mo utilisés</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-65"/>
         <source>Clear cache</source>
         <translation>Vider le cache</translation>
     </message>
@@ -1629,32 +1632,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+21"/>
+        <location line="+13"/>
         <source>Landscape clips</source>
         <translation>Recadrage 9:16</translation>
     </message>
     <message>
-        <location line="-20"/>
-        <source>Keep as is</source>
-        <translation>Laisser tel quel</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Blurred background</source>
-        <translation>Fond flouté</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Centre crop</source>
-        <translation>Recadrage centré</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Follow faces</source>
-        <translation>Suivi des visages</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="-12"/>
         <source>Normalise loudness to</source>
         <translation>Normaliser le volume à</translation>
     </message>

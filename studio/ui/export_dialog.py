@@ -12,7 +12,6 @@ from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDoubleSpinBox,
     QFileDialog,
@@ -37,8 +36,7 @@ from studio.store.library import Library
 from studio.tasks import Progress
 from studio.ui.controller import StudioController
 from studio.ui.operations import Op, Task
-
-REFRAMES = ["none", "pad_blur", "center_crop", "follow_faces"]
+from studio.ui.settings import reframe_combo
 
 
 class ExportDialog(QDialog):
@@ -53,14 +51,8 @@ class ExportDialog(QDialog):
         self.folder.setAccessibleName(self.tr("Export folder"))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
-        self.reframe = QComboBox()
+        self.reframe = reframe_combo(settings.value("export/reframe", "none"))
         self.reframe.setAccessibleName(self.tr("Reframe landscape clips"))
-        for key, text in zip(REFRAMES, [self.tr("Keep as is"), self.tr("Blurred background"),
-                                        self.tr("Centre crop"), self.tr("Follow faces")],
-                             strict=True):  # fmt: skip
-            self.reframe.addItem(text, key)
-        self.reframe.setCurrentIndex(max(0, REFRAMES.index(
-            settings.value("export/reframe", "none"))))
         self.normalize = QCheckBox(self.tr("Normalise loudness to"))
         self.normalize.setChecked(settings.value("export/normalize", "true") == "true")
         self.lufs = QDoubleSpinBox()

@@ -3,7 +3,7 @@ language and theme."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,19 @@ from studio.i18n import decimal
 
 LANGUAGES = {"system": "System", "en": "English", "fr": "Français"}
 THEMES = ["system", "light", "dark"]
+
+
+def reframe_combo(saved: object) -> QComboBox:
+    """The "landscape clips" choice of the Export dialog and of Settings, on ``saved``."""
+    t = QCoreApplication
+    combo = QComboBox()
+    for key, text in (("none", t.translate("RenderChoices", "Keep as is")),
+                      ("pad_blur", t.translate("RenderChoices", "Blurred background")),
+                      ("center_crop", t.translate("RenderChoices", "Centre crop")),
+                      ("follow_faces", t.translate("RenderChoices", "Follow faces"))):
+        combo.addItem(text, key)
+    combo.setCurrentIndex(max(0, combo.findData(saved)))  # an unknown value: keep as is
+    return combo
 
 
 def prefs() -> QSettings:
@@ -132,16 +145,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Theme"), self.theme)
         # Default render settings (the Export dialog starts from these and remembers changes).
-        self.reframe = QComboBox()
+        self.reframe = reframe_combo(s.value("export/reframe", "none"))
         self.reframe.setAccessibleName(self.tr("Landscape clips"))
-        choices = (("none", self.tr("Keep as is")),
-                   ("pad_blur", self.tr("Blurred background")),
-                   ("center_crop", self.tr("Centre crop")),
-                   ("follow_faces", self.tr("Follow faces")))
-        for key, text in choices:
-            self.reframe.addItem(text, key)
-        saved = s.value("export/reframe", "none")
-        self.reframe.setCurrentIndex(max(0, self.reframe.findData(saved)))
         self.normalize = QCheckBox(self.tr("Normalise loudness to"))
         self.normalize.setChecked(s.value("export/normalize", "true") == "true")
         self.lufs = QDoubleSpinBox()
