@@ -33,11 +33,16 @@ def t(frame: int) -> int:
 
 
 def cuts(in_frame: int, out_frame: int, *, reordering: bool = True, total: int = 18000,
-         gop: int = GOP) -> CutPoints:  # fmt: skip
+         gop: int = GOP, run: int | None = None) -> CutPoints:  # fmt: skip
+    """``run``: with B-frames, the copy may stop ``run`` frames after the last keyframe
+    before the out point (where a run of B-frames ends, as read from decode order)."""
     k_before_in = in_frame // gop * gop
     k_after_in = -(-in_frame // gop) * gop
     k_before_out = (out_frame - 1) // gop * gop
-    return CutPoints(
+    copyable = None
+    if run is not None and reordering and out_frame < total and out_frame % gop:
+        copyable = t(min(out_frame, k_before_out + run))
+    return CutPoints(copyable_to=copyable,
         in_frame=t(in_frame), out_end=t(out_frame), key_before_in=t(k_before_in),
         key_after_in=t(k_after_in) if k_after_in < out_frame else None,
         key_before_out=t(k_before_out), reordering=reordering, media_end=t(total),
@@ -115,13 +120,14 @@ def test_loudness_normalisation_encodes_only_the_audio():
     gop=st.sampled_from([1, 12, 30, 60, 250]),
     reordering=st.booleans(),
     to_end=st.booleans(),
+    run=st.one_of(st.none(), st.integers(1, 300)),
 )
 def test_segments_always_tile_the_range_and_copies_start_on_keyframes(
-    in_frame, length, gop, reordering, to_end
+    in_frame, length, gop, reordering, to_end, run
 ):
     out_frame = in_frame + length
     total = out_frame if to_end else out_frame + 500
-    c = cuts(in_frame, out_frame, reordering=reordering, total=total, gop=gop)
+    c = cuts(in_frame, out_frame, reordering=reordering, total=total, gop=gop, run=run)
     plan = plan_cut(info(duration=t(total)), c, PROFILE)
     segs = plan.segments
     assert segs[0].start == c.in_frame and segs[-1].end == c.out_end
@@ -132,14 +138,19 @@ def test_segments_always_tile_the_range_and_copies_start_on_keyframes(
         if s.mode == "copy":
             assert (round(s.start / FD)) % gop == 0, "a copy must start on a keyframe"
             ends_ok = s.end == c.out_end and (not reordering or to_end) or \
-                round(s.end / FD) % gop == 0  # fmt: skip
+                round(s.end / FD) % gop == 0 or s.end == c.copyable_to  # fmt: skip
             assert ends_ok or not reordering
+        else:  # an encode said to start on a keyframe really does
+            assert not s.start_on_keyframe or round(s.start / FD) % gop == 0
     encoded = sum(s.frames for s in segs if s.mode == "encode")
     if plan.strategy is Strategy.SMART and len(segs) > 1:
         assert encoded < 2 * gop, "smart cut encodes at most the two partial GOPs"
-    assert (plan.strategy is Strategy.COPY) == (
-        in_frame % gop == 0 and (not reordering or to_end or out_frame % gop == 0)
-    )
+    if c.copyable_to is not None and len(segs) > 1:
+        # the copy reaches the end of the B-frame run: only what follows is re-encoded
+        tail = segs[-1]
+        assert tail.mode == "copy" or tail.start >= c.copyable_to or tail.start == c.in_frame
+    copy_to_out = not reordering or to_end or out_frame % gop == 0 or c.copyable_to == c.out_end
+    assert (plan.strategy is Strategy.COPY) == (in_frame % gop == 0 and copy_to_out)
 
 
 @settings(max_examples=100, deadline=None)

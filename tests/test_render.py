@@ -9,6 +9,7 @@ is what catches a duplicated or dropped frame at a join.
 
 from __future__ import annotations
 
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -49,6 +50,13 @@ def decoded(path: Path) -> list[np.ndarray]:
         return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
 
 
+def frame_times(path: Path) -> list[float]:
+    """When each frame of ``path`` is shown (seconds from its first frame), in order."""
+    with av.open(str(path)) as c:
+        times = [f.time for f in c.decode(video=0)]
+    return [t - times[0] for t in times]
+
+
 def fit(want: np.ndarray, like: np.ndarray) -> np.ndarray:
     """The source frame at the output's size (a re-encode may have scaled it)."""
     if want.shape == like.shape:
@@ -73,6 +81,10 @@ def render_and_check(src: Path, trim: TimeRange, dest: Path, grabber: FrameGrabb
     out = decoded(dest)
     rate = plan.output.frame_rate
     fd = Fraction(US) / rate
+    # Each frame is shown one frame duration after the one before: a player
+    # shows the copied and the re-encoded frames at their own times.
+    for i, t in enumerate(frame_times(dest)):
+        assert abs(t - i * float(fd) / US) < 0.002, f"frame {i} is shown at {t:.4f} s"
     # Duration: the trimmed range, within one frame.
     assert abs(result.duration_us - (trim.end - trim.start)) <= fd + 1
     assert len(out) == plan.frames
@@ -127,6 +139,45 @@ def test_smart_cut_with_b_frames_encodes_both_ends(clip_bframes, grabber, tmp_pa
                                tmp_path / "smart-bf.mp4", grabber)  # fmt: skip
     assert plan.strategy is Strategy.SMART
     assert [s.mode for s in plan.segments] == ["encode", "copy", "encode"]
+    # The copy runs into the last keyframe interval, to where a run of B-frames
+    # ends: only the frames after it are re-encoded, not the whole interval.
+    copy, tail = plan.segments[1], plan.segments[2]
+    assert copy.end > 6 * US and 1 <= tail.frames <= 4
+
+
+def b_frame_run_ends(path: Path, key_s: float) -> list[float]:
+    """Times (s) where a run of frames from the keyframe at ``key_s`` ends, read from
+    decode order: after such a frame, every frame decoded is shown before any to come."""
+    with av.open(str(path)) as c:
+        v = c.streams.video[0]
+        c.seek(round(key_s / v.time_base), stream=v, backward=True)
+        packets = [p for p in c.demux(v) if p.pts is not None and p.size]
+    start = next(i for i, p in enumerate(packets) if p.is_keyframe
+                 and abs(float(p.pts * v.time_base) - key_s) < 0.001)  # fmt: skip
+    gop = packets[start:]
+    gop = gop[:next((i for i, p in enumerate(gop) if i and p.is_keyframe), len(gop))]
+    ends, shown = [], sorted(p.pts for p in gop)
+    for n in range(1, len(gop)):
+        if max(p.pts for p in gop[:n]) == shown[n - 1]:
+            ends.append(float(shown[n] * v.time_base))
+    return ends
+
+
+def test_a_b_frame_cut_where_a_run_of_b_frames_ends_is_copied_whole(clip_bframes, grabber,
+                                                                    tmp_path):  # fmt: skip
+    ends = [t for t in b_frame_run_ends(clip_bframes, 6.0) if t > 6.05]
+    assert ends, "the clip should have B-frame runs after its keyframe at 6 s"
+    plan, _ = render_and_check(clip_bframes, TimeRange(2 * US, round(ends[0] * US)),
+                               tmp_path / "copy-run.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.COPY
+
+
+def test_a_smart_cut_of_b_frames_can_end_on_a_keyframe(clip_bframes, grabber, tmp_path):
+    """The in point is re-encoded and the copy runs to a keyframe: the joined file's
+    decode times must still run evenly (it used to come out two frames short)."""
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6 * US),
+                               tmp_path / "smart-to-key.mp4", grabber)  # fmt: skip
+    assert [s.mode for s in plan.segments] == ["encode", "copy"]
 
 
 def test_copy_with_b_frames_ending_on_a_keyframe(clip_bframes, grabber, tmp_path):
@@ -198,8 +249,8 @@ def test_smart_cut_falls_back_when_the_direct_join_misses_a_frame(clip_bframes, 
     notices (frame count) and makes the copied part separately instead."""
     import studio.editor.render as render_mod
 
-    real = render_mod._keyframe_dts_us
-    monkeypatch.setattr(render_mod, "_keyframe_dts_us",
+    real = render_mod._first_dts_at_or_after
+    monkeypatch.setattr(render_mod, "_first_dts_at_or_after",
                         lambda src, t: real(src, t) + 100_000)  # 3 frames too late
     paths = []
     real_join = render_mod._smart_join
@@ -237,3 +288,26 @@ def test_reencode_of_a_landscape_clip_reframed_to_9_16(clip_landscape, tmp_path)
     out = probe(tmp_path / "tall.mp4")
     assert (out.width, out.height) == (1080, 1920)
     assert result.frames == plan.frames
+
+
+def test_verify_rejects_frames_that_do_not_follow_each_other_evenly(clip_vertical, tmp_path):
+    """A join that garbles timestamps keeps the frame count and the length; only the
+    times between frames show it, and the render must then fail, not be kept."""
+    from studio.editor.render import RenderError, verify
+    from studio.editor.synth import ffmpeg_exe
+
+    info = probe(clip_vertical)
+    plan = plan_cut(info, cut_points(clip_vertical, info, TimeRange(0, 2 * US)), PROFILE,
+                    RenderSettings())  # fmt: skip
+    bad = tmp_path / "uneven.mp4"
+    # 60 frames at 30 fps, but frame 30 is shown half a frame late.
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=360x640:rate=30:duration=2", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=2", "-vf",
+                    "settb=1/60,setpts=if(eq(N\\,30)\\,PTS+1\\,PTS)", "-fps_mode", "passthrough",
+                    "-c:v", "libx264", "-bf", "0", "-c:a", "aac", "-shortest", str(bad)],
+                   check=True)  # fmt: skip
+    assert plan.frames == 60
+    verify(bad, plan, "uneven.mp4")  # count and length are right
+    with pytest.raises(RenderError, match="after the one before it"):
+        verify(bad, plan, "uneven.mp4", timestamps=True)

@@ -3,8 +3,9 @@
 - COPY: the in point falls on a keyframe and the streams already suit the
   platform: packets are copied, nothing is decoded.
 - SMART: the streams suit the platform but the cut falls inside a GOP: only
-  the partial GOP at the in point (and, for sources with B-frames, at the out
-  point) is re-encoded; everything between is copied from the exact keyframe.
+  the partial GOP at the in point (and, for sources with B-frames, the frames
+  after the last complete run of B-frames before the out point) is
+  re-encoded; everything between is copied from the exact keyframe.
 - REENCODE: the source cannot be made compliant by copying (codec, variable
   frame rate, rotation, size, frame rate, 9:16 reframe): the whole range is
   encoded, and the reason and the expected time say why it is slow.
@@ -83,6 +84,7 @@ class CutPoints:
     media_end: int
     frame_duration: Fraction  # microseconds per frame (constant-rate sources)
     out_on_keyframe: bool = False  # the first frame after the range is a keyframe
+    copyable_to: int | None = None
 
     def frames(self, start: int, end: int) -> int:
         return max(0, round(Fraction(end - start) / self.frame_duration))
@@ -271,8 +273,9 @@ def _smart_segments(c: CutPoints) -> list[Segment]:
     k_in = c.key_after_in
     if k_in is None or k_in >= end:
         return [Segment("encode", start, end, c.frames(start, end))]
-    out_on_boundary = end >= c.media_end or c.out_on_keyframe or not c.reordering
-    k_out = end if out_on_boundary else c.key_before_out
+    out_on_boundary = (end >= c.media_end or c.out_on_keyframe or not c.reordering
+                       or c.copyable_to == end)  # fmt: skip
+    k_out = end if out_on_boundary else max(c.key_before_out, c.copyable_to or 0)
     if k_out < k_in:  # no whole GOP between the two cuts: encode it all
         k_out = k_in
     segments = []
@@ -281,8 +284,10 @@ def _smart_segments(c: CutPoints) -> list[Segment]:
     if k_in < k_out:
         segments.append(Segment("copy", k_in, k_out, c.frames(k_in, k_out)))
     if k_out < end:
+        # From a keyframe, or from inside a GOP where a run of B-frames ends.
+        on_key = k_out > start and k_out in (c.key_before_out, k_in)
         segments.append(Segment("encode", k_out, end, c.frames(k_out, end),
-                                start_on_keyframe=k_out > start))
+                                start_on_keyframe=on_key))
     return _merge(segments)
 
 

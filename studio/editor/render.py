@@ -35,7 +35,7 @@ from studio.editor.ffmpeg_run import GLOBAL_ARGS, compile_args, run_ffmpeg
 from studio.editor.loudness import Loudness, measure, normalize_filter
 from studio.editor.synth import ffmpeg_exe
 from studio.i18n import decimal, tr
-from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
+from studio.tasks import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 
 US = 1_000_000
 
@@ -56,8 +56,13 @@ def _say_s(us: float) -> str:
     return decimal(f"{us / US:.3f}")
 
 
-def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange) -> CutPoints:
-    """Read, from the packet index, where the trim falls relative to frames and keyframes."""
+def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange, *,
+               decode_order: bool = True) -> CutPoints:  # fmt: skip
+    """Read, from the packet index, where the trim falls relative to frames and keyframes.
+
+    ``decode_order`` also reads, for a B-frame source, how far the copy can run
+    into the last keyframe interval (``CutPoints.copyable_to``): one GOP demuxed.
+    """
     rate = info.frame_rate or Fraction(30)
     fd = Fraction(US) / rate
     index = keyframes.default_index()
@@ -76,13 +81,67 @@ def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange) -> CutPoints:
     k_after_in = index.keyframe_at_or_after(path, in_frame)
     k_before_out = index.keyframe_at_or_before(path, out_end - 1).time_us
     k_at_out = index.keyframe_at_or_after(path, out_end)
+    out_on_keyframe = k_at_out is not None and k_at_out.time_us == out_end
+    reordering = index.has_reordering(path)
+    copyable_to = None
+    if decode_order and reordering and after_out and not out_on_keyframe:
+        copyable_to = _copyable_to(path, k_before_out, out_end)
     return CutPoints(
         in_frame=in_frame, out_end=out_end, key_before_in=k_before_in,
         key_after_in=k_after_in.time_us if k_after_in and k_after_in.time_us < out_end else None,
-        key_before_out=k_before_out, reordering=index.has_reordering(path),
-        media_end=media_end, frame_duration=fd,
-        out_on_keyframe=k_at_out is not None and k_at_out.time_us == out_end,
+        key_before_out=k_before_out, reordering=reordering,
+        media_end=media_end, frame_duration=fd, out_on_keyframe=out_on_keyframe,
+        copyable_to=copyable_to,
     )  # fmt: skip
+
+
+def _copyable_to(path: str | Path, key_us: int, out_end: int) -> int | None:
+    """The end of the longest run of frames from the keyframe at ``key_us`` that are
+    also the first packets in decode order (so they decode without any later frame),
+    within ``[key_us, out_end)``; None when the packets cannot be read.
+
+    With B-frames, a P frame is decoded before the B frames shown ahead of it: a
+    run may end only where every frame decoded so far is shown before every
+    frame still to come.
+    """
+    index = keyframes.default_index()
+    shown = index.frame_times_between(path, key_us, out_end)
+    timeline = index.timeline(path)
+    try:
+        container, stream = keyframes.open_video(path)
+    except UserError:
+        return None
+    with container:
+        try:
+            return _longest_prefix(container, stream, timeline, key_us, out_end, shown)
+        except av.error.FFmpegError:
+            return None  # damaged: the render itself will say so; copy no further
+
+
+def _longest_prefix(container, stream, timeline, key_us, out_end, shown) -> int | None:
+    best = None
+    container.seek(timeline.to_pts(key_us), stream=stream, backward=True, any_frame=False)
+    started, count, latest = False, 0, -1
+    for packet in container.demux(stream):
+        if packet.pts is None or not packet.size or packet.is_discard:
+            continue
+        t = timeline.to_us(packet.pts)
+        if not started:
+            started = packet.is_keyframe and t == key_us
+            if not started:
+                if t > key_us + 10 * US:
+                    return None
+                continue
+        if t < key_us or t >= out_end:
+            break  # a leading frame of an open GOP, or one shown after the cut
+        count, latest = count + 1, max(latest, t)
+        if count > len(shown):
+            break
+        if latest == shown[count - 1]:  # the first `count` decoded = the first shown
+            best = shown[count] if count < len(shown) else out_end
+            if count == len(shown):
+                break
+    return best
 
 
 def snap_trim(path: str | Path, info: MediaInfo, trim: TimeRange) -> TimeRange:
@@ -92,7 +151,7 @@ def snap_trim(path: str | Path, info: MediaInfo, trim: TimeRange) -> TimeRange:
     the end of the frame on screen just before it. Storing snapped trims makes
     an episode's duration exactly that of its rendered file.
     """
-    c = cut_points(path, info, trim)
+    c = cut_points(path, info, trim, decode_order=False)
     return TimeRange(c.in_frame, c.out_end)
 
 
@@ -170,11 +229,11 @@ def render(
         if plan.strategy is Strategy.REENCODE:
             _reencode(src, info, plan, part, offset, audio_filter, settings, progress, cancel,
                       label)  # fmt: skip
+            result = verify(part, plan, label)
         else:
             work.mkdir()
-            _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progress,
-                           cancel, label)  # fmt: skip
-        result = verify(part, plan, label)
+            result = _copy_or_smart(src, plan, part, work, offset, audio_filter, settings,
+                                    progress, cancel, label)  # fmt: skip
         part.replace(dest)
         return RenderResult(dest, result.frames, result.duration_us, result.audio_duration_us,
                             dest.stat().st_size)  # fmt: skip
@@ -194,7 +253,7 @@ def _audio_args(plan: CutPlan, settings, audio_filter) -> tuple[dict, object | N
 
 
 def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progress, cancel,
-                   label) -> None:  # fmt: skip
+                   label) -> _Verified:  # fmt: skip
     fd = Fraction(US) / plan.output.frame_rate
     half = fd / 2
     weights = [max(0.05, (s.end - s.start) / US / (6.0 if s.mode == "encode" else 200.0))
@@ -220,22 +279,22 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
         run_ffmpeg(compile_args(out), what=tr("Copying {what}").format(what=label), cancel=cancel,
                    on_progress=steps.callback(plan.duration))  # fmt: skip
         steps.next()
-        return
+        return verify(part, plan, label)
     # Fast path: only the partial GOPs are made (at the same time); the concat
     # demuxer reads the copied part straight from the source, between its exact
-    # keyframes, so the long middle is read once. If the result does not have
-    # the planned frames (a source whose timestamps defeat the out point), the
-    # safe path copies the middle to a file of its own first.
+    # keyframes, so the long middle is read once. If the result does not match
+    # the plan (a source whose timestamps defeat the out point), the safe path
+    # copies the middle to a file of its own first.
     try:
         _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps,
                     audio_of, audio_kwargs, direct=True)  # fmt: skip
-        verify(part, plan, label)
-        return
+        return verify(part, plan, label, timestamps=True)
     except RenderError:
         part.unlink(missing_ok=True)
         steps.restart()
     _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
                 audio_kwargs, direct=False)  # fmt: skip
+    return verify(part, plan, label, timestamps=True)
 
 
 def _concat_path(path: Path) -> str:
@@ -244,14 +303,22 @@ def _concat_path(path: Path) -> str:
 
 def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
                 audio_kwargs, *, direct: bool) -> None:  # fmt: skip
+    """Make the parts (in parallel), then join them with the concat demuxer.
+
+    The parts are MP4 files in the source's own time base: the concat demuxer
+    does not convert timestamps between files, so a part in another time base
+    (MPEG-TS's 90 kHz) would garble the times of everything after it.
+    """
     fd = half * 2
     jobs = [(i, seg) for i, seg in enumerate(plan.segments)
             if seg.mode == "encode" or not direct]  # fmt: skip
-    pieces = {i: work / f"part{i:02d}.ts" for i, _seg in jobs}
+    pieces = {i: work / f"part{i:02d}.mp4" for i, _seg in jobs}
+    timing = _part_timing(src, plan)
+    stop = _LinkedCancel(cancel)  # a failed part stops the others, not the caller's work
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         futures = [
-            pool.submit(_render_segment, src, seg, pieces[i], offset, half, settings, cancel,
-                        label, steps.callback(seg.end - seg.start))  # fmt: skip
+            pool.submit(_render_segment, src, seg, pieces[i], offset, half, settings, stop,
+                        label, steps.callback(seg.end - seg.start), timing)  # fmt: skip
             for i, seg in jobs
         ]
         try:
@@ -259,8 +326,7 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
                 f.result()
                 steps.next()
         except BaseException:
-            if cancel is not None:
-                cancel.cancel()  # stop the other parts too
+            stop.cancel()  # stop the other parts too
             raise
     lines = []
     for i, seg in enumerate(plan.segments):
@@ -269,10 +335,12 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
             lines.append(f"file {_concat_path(pieces[i])}\nduration {seconds:.6f}\n")
             continue
         entry = f"file {_concat_path(src.resolve())}\ninpoint {_s(seg.start + offset)}\n"
-        if seg.end < plan.end or i < len(plan.segments) - 1:
-            # The demuxer stops at the first packet whose DECODE time reaches the
-            # out point: aim half a frame before the next keyframe's decode time.
-            dts = _keyframe_dts_us(src, seg.end)
+        # The demuxer stops at the first packet whose DECODE time reaches the out
+        # point: aim half a frame before the decode time of the first packet shown
+        # at or after the part's end (a keyframe, or the P frame that ends a run
+        # of B-frames). At the media's end there is none and nothing to stop.
+        dts = _first_dts_at_or_after(src, seg.end)
+        if dts is not None:
             entry += f"outpoint {_s(dts + offset - half)}\n"
         lines.append(entry + f"duration {seconds:.6f}\n")
     listing = work / ("direct.txt" if direct else "parts.txt")
@@ -287,22 +355,81 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
     steps.next()
 
 
-def _keyframe_dts_us(src: Path, time_us: int) -> int:
-    """The decode time (media µs, may be below the pts) of the keyframe shown at ``time_us``."""
+class _LinkedCancel(CancelToken):
+    """Cancelled when the caller cancels, or when another part of the same render fails."""
+
+    def __init__(self, parent: CancelToken | None) -> None:
+        super().__init__()
+        self._parent = parent
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set() or (self._parent is not None and self._parent.cancelled)
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class _PartTiming:
+    """What the parts of a smart cut share with the source so that they join cleanly."""
+
+    timescale: int  # ticks per second of the source's video time base
+    decode_delay_us: int  # see _decode_delay_us
+
+
+def _part_timing(src: Path, plan: CutPlan) -> _PartTiming:
+    timeline = keyframes.default_index().timeline(src)
+    tb = timeline.time_base
+    timescale = tb.denominator if tb.numerator == 1 else 90_000
+    return _PartTiming(timescale, _decode_delay_us(src, plan))
+
+
+def _first_dts_at_or_after(src: Path, time_us: int) -> int | None:
+    """The decode time (media µs, may be below its pts) of the first packet, in decode
+    order from the keyframe at or before ``time_us``, shown at or after ``time_us``;
+    None when the stream ends before."""
+    times = _first_packet_at_or_after(src, time_us)
+    return None if times is None else times[1]
+
+
+def _decode_delay_us(src: Path, plan: CutPlan) -> int:
+    """How far, in µs, the source's decode times run behind its presentation times
+    (B-frames: usually one or two frames; 0 without reordering), read at the first
+    copied keyframe.
+
+    The re-encoded parts (no B-frames) get their decode times moved back by as
+    much, so that decode times run evenly through the joined file: the copied
+    frames keep theirs, and the MP4's duration then comes out right wherever
+    the copy stops (a file whose decode times start at 0 but end two frames
+    behind would be two frames short).
+    """
+    copied = next((s for s in plan.segments if s.mode == "copy"), None)
+    if copied is None:
+        return 0
+    times = _first_packet_at_or_after(src, copied.start)
+    return 0 if times is None else max(0, times[0] - times[1])
+
+
+def _first_packet_at_or_after(src: Path, time_us: int) -> tuple[int, int] | None:
+    """(pts, dts) in media µs of the first packet, in decode order from the keyframe at
+    or before ``time_us``, shown at or after ``time_us``."""
     timeline = keyframes.default_index().timeline(src)
     target = timeline.to_pts(time_us)
+
+    def us(ts: int) -> int:
+        return math.floor((ts - timeline.start_pts) * timeline.time_base * US)
+
     with av.open(str(src)) as c:
         stream = c.streams.video[0]
         c.seek(target, stream=stream, backward=True, any_frame=False)
         for packet in c.demux(stream):
-            if packet.pts is None or packet.dts is None:
+            if packet.pts is None or packet.dts is None or not packet.size:
                 continue
-            if packet.pts >= target and packet.is_keyframe:
-                return math.floor((packet.dts - timeline.start_pts) * timeline.time_base * US)
-            if packet.pts > target + 10 * stream.time_base.denominator:
-                break
-    raise RenderError(tr("The keyframe at {time} could not be found.").format(
-        time=_s(time_us)))
+            if packet.pts >= target:
+                return us(packet.pts), us(packet.dts)
+    return None
 
 
 def _keyframe_input(src: Path, keyframe_us: int, half):
@@ -317,10 +444,11 @@ def _keyframe_input(src: Path, keyframe_us: int, half):
 
 
 def _render_segment(src, seg: Segment, piece: Path, offset, half, settings, cancel, label,
-                    on_progress) -> None:  # fmt: skip
+                    on_progress, timing: _PartTiming) -> None:  # fmt: skip
+    part_args = {"f": "mp4", "video_track_timescale": timing.timescale}
     if seg.mode == "copy":
         inp = _keyframe_input(src, seg.start + offset, half)
-        out = ffmpeg.output(inp["v:0"], str(piece), vcodec="copy", f="mpegts",
+        out = ffmpeg.output(inp["v:0"], str(piece), vcodec="copy", **part_args,
                             **{"frames:v": seg.frames})  # fmt: skip
         what = tr("Copying part of {what}").format(what=label)
     elif seg.start_on_keyframe:
@@ -331,11 +459,15 @@ def _render_segment(src, seg: Segment, piece: Path, offset, half, settings, canc
         # Accurate seek: decode from the keyframe before, keep frames from seg.start on.
         inp = ffmpeg.input(str(src), ss=_s(seg.start + offset - half))
     if seg.mode == "encode":
+        if timing.decode_delay_us > 0:  # decode times behind, as in the copied frames
+            part_args["bsf:v"] = f"setts=dts=DTS-round({timing.decode_delay_us / US:.6f}/TB)"
         out = ffmpeg.output(
             # A few dozen frames at most: a faster preset at a lower CRF keeps the
             # quality of the copied frames around them at a fraction of the time.
+            # Parameter sets in every keyframe: the joined file switches between
+            # the source's and these.
             inp["v:0"], str(piece), vcodec="libx264", preset=CUT_PRESET,
-            crf=max(12, settings.crf - 4), pix_fmt="yuv420p", f="mpegts", bf=0,
+            crf=max(12, settings.crf - 4), pix_fmt="yuv420p", bf=0, **part_args,
             **{"frames:v": seg.frames, "x264-params": "repeat-headers=1"},
         )  # fmt: skip
         what = tr("Re-encoding a cut of {what}").format(what=label)
@@ -391,13 +523,20 @@ class _Verified:
     audio_duration_us: int | None
 
 
-def verify(path: Path, plan: CutPlan, label: str) -> _Verified:
-    """Check a rendered file against its plan: frame count, duration, A/V agreement."""
+def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -> _Verified:
+    """Check a rendered file against its plan: frame count, duration, A/V agreement.
+
+    ``timestamps`` also reads every video packet and checks that the frames
+    follow each other one frame duration apart (joins are where that breaks).
+    """
     fd = Fraction(US) / plan.output.frame_rate
+    gap = None
     try:
         with av.open(str(path)) as c:
             v = c.streams.video[0]
             frames = v.frames or sum(1 for p in c.demux(v) if p.size)
+            if timestamps:
+                gap = _uneven_frame(c, v, fd)
             vdur = round(v.duration * v.time_base * US) if v.duration else None
             adur = None
             if c.streams.audio:
@@ -411,6 +550,11 @@ def verify(path: Path, plan: CutPlan, label: str) -> _Verified:
             tr("The render of {what} has {frames} frames; the plan asked for {planned}.").format(
                 what=label, frames=frames, planned=plan.frames)
         )
+    if gap is not None:
+        raise RenderError(
+            tr("The render of {what} has a frame {seconds} s after the one before it, "
+               "instead of one frame duration.").format(what=label, seconds=_say_s(gap))
+        )  # fmt: skip
     if vdur is not None and abs(vdur - plan.duration) > fd:
         raise RenderError(
             tr("The render of {what} lasts {seconds} s instead of {planned} s.").format(
@@ -426,3 +570,15 @@ def verify(path: Path, plan: CutPlan, label: str) -> _Verified:
                                                    picture=_say_s(vdur))
             )
     return _Verified(frames, vdur or plan.duration, adur)
+
+
+def _uneven_frame(container, stream, fd: Fraction) -> int | None:
+    """The first step between consecutive frame times (µs) that is not one frame
+    duration (within a tick of the time base), or None when every step is."""
+    pts = sorted(p.pts for p in container.demux(stream) if p.pts is not None and p.size)
+    tick = float(stream.time_base * US)
+    step_ticks = float(fd) / tick
+    for a, b in zip(pts, pts[1:], strict=False):
+        if abs((b - a) - step_ticks) > 1.0 + step_ticks / 100:
+            return round((b - a) * tick)
+    return None
