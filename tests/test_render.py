@@ -297,17 +297,22 @@ def test_verify_rejects_frames_that_do_not_follow_each_other_evenly(clip_vertica
     from studio.editor.synth import ffmpeg_exe
 
     info = probe(clip_vertical)
-    plan = plan_cut(info, cut_points(clip_vertical, info, TimeRange(0, 2 * US)), PROFILE,
-                    RenderSettings())  # fmt: skip
+    trim = snap_trim(clip_vertical, info, TimeRange(2_450_000, 4_450_000))
+    plan = plan_cut(info, cut_points(clip_vertical, info, trim), PROFILE, RenderSettings())
+    assert plan.strategy is Strategy.SMART
+    join = plan.segments[0].frames  # the first copied frame
     bad = tmp_path / "uneven.mp4"
-    # 60 frames at 30 fps, but frame 30 is shown half a frame late.
+    # The planned frames at 30 fps, but the first frame after the join is shown
+    # half a frame late.
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=360x640:rate=30:duration=2", "-f", "lavfi", "-i",
-                    "sine=frequency=440:duration=2", "-vf",
-                    "settb=1/60,setpts=if(eq(N\\,30)\\,PTS+1\\,PTS)", "-fps_mode", "passthrough",
-                    "-c:v", "libx264", "-bf", "0", "-c:a", "aac", "-shortest", str(bad)],
-                   check=True)  # fmt: skip
-    assert plan.frames == 60
+                    f"testsrc2=size=360x640:rate=30:duration={plan.frames / 30}", "-f", "lavfi",
+                    "-i", f"sine=frequency=440:duration={plan.frames / 30}", "-vf",
+                    f"settb=1/60,setpts=if(eq(N\\,{join})\\,PTS+1\\,PTS)", "-fps_mode",
+                    "passthrough", "-c:v", "libx264", "-bf", "0", "-c:a", "aac", "-shortest",
+                    str(bad)], check=True)  # fmt: skip
     verify(bad, plan, "uneven.mp4")  # count and length are right
     with pytest.raises(RenderError, match="after the one before it"):
         verify(bad, plan, "uneven.mp4", timestamps=True)
+    good = tmp_path / "even.mp4"
+    render(clip_vertical, info, plan, good)
+    verify(good, plan, "even.mp4", timestamps=True)

@@ -526,8 +526,8 @@ class _Verified:
 def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -> _Verified:
     """Check a rendered file against its plan: frame count, duration, A/V agreement.
 
-    ``timestamps`` also reads every video packet and checks that the frames
-    follow each other one frame duration apart (joins are where that breaks).
+    ``timestamps`` also checks, around each join, that the frames follow each
+    other one frame duration apart.
     """
     fd = Fraction(US) / plan.output.frame_rate
     gap = None
@@ -536,7 +536,9 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
             v = c.streams.video[0]
             frames = v.frames or sum(1 for p in c.demux(v) if p.size)
             if timestamps:
-                gap = _uneven_frame(c, v, fd)
+                joins = [sum(s.frames for s in plan.segments[:i]) for i in
+                         range(1, len(plan.segments))] + [plan.frames - 1]  # fmt: skip
+                gap = _uneven_frame(c, v, fd, [round(n * fd) for n in joins])
             vdur = round(v.duration * v.time_base * US) if v.duration else None
             adur = None
             if c.streams.audio:
@@ -572,13 +574,37 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
     return _Verified(frames, vdur or plan.duration, adur)
 
 
-def _uneven_frame(container, stream, fd: Fraction) -> int | None:
-    """The first step between consecutive frame times (µs) that is not one frame
-    duration (within a tick of the time base), or None when every step is."""
-    pts = sorted(p.pts for p in container.demux(stream) if p.pts is not None and p.size)
-    tick = float(stream.time_base * US)
-    step_ticks = float(fd) / tick
-    for a, b in zip(pts, pts[1:], strict=False):
-        if abs((b - a) - step_ticks) > 1.0 + step_ticks / 100:
-            return round((b - a) * tick)
+def _uneven_frame(container, stream, fd: Fraction, joins: list[int]) -> int | None:
+    """The first step between consecutive frame times (µs) near a join (or the end)
+    that is not one frame duration (within a tick of the time base); None when
+    every step there is one.
+
+    Joins are where frame times go wrong (a part in another time base, a
+    decode delay that differs): the second or so around each is read from
+    the packets; the rest of a copied part keeps the source's own times.
+    """
+    tb = stream.time_base
+    tick = float(tb * US)
+    step = float(fd) / tick
+    first = None
+    for join in joins:
+        target = round(Fraction(join, US) / tb)
+        container.seek(max(0, target - round(Fraction(US, 2) / tb / US)), stream=stream,
+                       backward=True, any_frame=False)  # fmt: skip
+        pts: list[int] = []
+        for packet in container.demux(stream):
+            if packet.pts is None or not packet.size:
+                continue
+            if first is None:
+                first = packet.pts  # the seek to 0 lands on the first frame
+            if packet.dts is not None and packet.dts > target + round(Fraction(1) / tb):
+                break
+            pts.append(packet.pts)
+        pts.sort()
+        # Frames at the edges of what was read may still be missing (B-frames).
+        lo, hi = target - round(Fraction(1, 2) / tb), target + round(Fraction(1, 2) / tb)
+        near = [t for t in pts if lo <= t <= hi]
+        for a, b in zip(near, near[1:], strict=False):
+            if abs((b - a) - step) > 1.0 + step / 100:
+                return round((b - a) * tick)
     return None
