@@ -45,6 +45,33 @@ def clip_bframes(tmp_path_factory) -> Path:
                             width=360, height=640, fps=30, pattern="testsrc2")  # fmt: skip
 
 
+@pytest.fixture(scope="session")
+def clip_bframes_mkv(clip_bframes, tmp_path_factory) -> Path:
+    """The B-frame clip stream-copied into Matroska (as yt-dlp often saves downloads):
+    times rounded to the millisecond, decode times left for the demuxer to guess."""
+    from studio.editor.synth import ffmpeg_exe
+
+    dest = tmp_path_factory.mktemp("mkv") / "bframes.mkv"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(clip_bframes), "-c", "copy",
+                    str(dest)], check=True)  # fmt: skip
+    return dest
+
+
+@pytest.fixture(scope="session")
+def clip_ntsc(tmp_path_factory) -> Path:
+    """29.97 frames per second (30000/1001), B-frames, a keyframe every 2 s."""
+    from studio.editor.synth import ffmpeg_exe
+
+    dest = tmp_path_factory.mktemp("ntsc") / "ntsc.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=360x640:rate=30000/1001", "-f", "lavfi", "-i",
+                    "sine=frequency=440:sample_rate=48000", "-t", "8", "-map", "0:v", "-map",
+                    "1:a", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt",
+                    "yuv420p", "-g", "60", "-c:a", "aac", "-ac", "2", "-movflags", "+faststart",
+                    str(dest)], check=True)  # fmt: skip
+    return dest
+
+
 def decoded(path: Path) -> list[np.ndarray]:
     with av.open(str(path)) as c:
         return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
@@ -184,6 +211,24 @@ def test_copy_with_b_frames_ending_on_a_keyframe(clip_bframes, grabber, tmp_path
     plan, _ = render_and_check(clip_bframes, TimeRange(2 * US, 6 * US),
                                tmp_path / "copy-bf.mp4", grabber)  # fmt: skip
     assert plan.strategy is Strategy.COPY
+
+
+def test_copy_and_smart_cut_of_a_matroska_source(clip_bframes_mkv, grabber, tmp_path):
+    """Matroska seeks land on earlier keyframes and its decode times are guessed: the
+    render cuts a stream-copied MP4 of the same frames instead (it used to come out
+    half as long)."""
+    plan, _ = render_and_check(clip_bframes_mkv, TimeRange(2 * US, 6 * US),
+                               tmp_path / "mkv-copy.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.COPY
+    plan, _ = render_and_check(clip_bframes_mkv, TimeRange(1_230_000, 6_370_000),
+                               tmp_path / "mkv-smart.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.SMART
+
+
+def test_smart_cut_at_29_97_frames_per_second(clip_ntsc, grabber, tmp_path):
+    plan, _ = render_and_check(clip_ntsc, TimeRange(1_230_000, 6_370_000),
+                               tmp_path / "ntsc.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.SMART and plan.output.frame_rate == Fraction(30000, 1001)
 
 
 def test_reencode_of_a_vertical_clip_when_asked(clip_vertical, grabber, tmp_path):

@@ -232,6 +232,11 @@ def render(
             result = verify(part, plan, label)
         else:
             work.mkdir()
+            if not info.container_names & MP4_FAMILY:
+                # Matroska, MPEG-TS...: seeks land on earlier keyframes and decode
+                # times are guessed, so cut a stream-copied MP4 of the same frames.
+                src = _as_mp4(src, work / "source.mp4", cancel, label)
+                offset = keyframes.default_index().timeline(src).start_us_in_container
             result = _copy_or_smart(src, plan, part, work, offset, audio_filter, settings,
                                     progress, cancel, label)  # fmt: skip
         part.replace(dest)
@@ -241,6 +246,19 @@ def render(
         part.unlink(missing_ok=True)
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+MP4_FAMILY = {"mov", "mp4"}  # the containers stream copy cuts straight from
+
+
+def _as_mp4(src: Path, dest: Path, cancel, label: str) -> Path:
+    """The video and first sound of ``src`` stream-copied into an MP4 (same frames and
+    times: media time 0 is still the first video frame)."""
+    inp = ffmpeg.input(str(src))
+    streams = [inp["v:0"], inp["a:0?"]]
+    out = ffmpeg.output(*streams, str(dest), c="copy", f="mp4")
+    run_ffmpeg(compile_args(out), what=tr("Preparing {what}").format(what=label), cancel=cancel)
+    return dest
 
 
 def _audio_args(plan: CutPlan, settings, audio_filter) -> tuple[dict, object | None]:
@@ -576,8 +594,8 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
 
 def _uneven_frame(container, stream, fd: Fraction, joins: list[int]) -> int | None:
     """The first step between consecutive frame times (µs) near a join (or the end)
-    that is not one frame duration (within a tick of the time base); None when
-    every step there is one.
+    that is not one frame duration (within a tick of the time base or 1 ms); None
+    when every step there is one.
 
     Joins are where frame times go wrong (a part in another time base, a
     decode delay that differs): the second or so around each is read from
@@ -605,6 +623,7 @@ def _uneven_frame(container, stream, fd: Fraction, joins: list[int]) -> int | No
         lo, hi = target - round(Fraction(1, 2) / tb), target + round(Fraction(1, 2) / tb)
         near = [t for t in pts if lo <= t <= hi]
         for a, b in zip(near, near[1:], strict=False):
-            if abs((b - a) - step) > 1.0 + step / 100:
+            # Within a tick, or a millisecond (Matroska rounds times to it).
+            if abs((b - a) - step) * tick > max(tick, 1000.0) + float(fd) / 100:
                 return round((b - a) * tick)
     return None
