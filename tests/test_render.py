@@ -197,6 +197,10 @@ def test_a_b_frame_cut_where_a_run_of_b_frames_ends_is_copied_whole(clip_bframes
     plan, _ = render_and_check(clip_bframes, TimeRange(2 * US, round(ends[0] * US)),
                                tmp_path / "copy-run.mp4", grabber)  # fmt: skip
     assert plan.strategy is Strategy.COPY
+    # From inside a GOP: the in point is re-encoded, the copy runs to the out point.
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, round(ends[0] * US)),
+                               tmp_path / "smart-run.mp4", grabber)  # fmt: skip
+    assert [s.mode for s in plan.segments] == ["encode", "copy"]
 
 
 def test_a_smart_cut_of_b_frames_can_end_on_a_keyframe(clip_bframes, grabber, tmp_path):
