@@ -203,6 +203,15 @@ def test_a_b_frame_cut_where_a_run_of_b_frames_ends_is_copied_whole(clip_bframes
     assert [s.mode for s in plan.segments] == ["encode", "copy"]
 
 
+def test_a_smart_cut_whose_copy_is_one_keyframe(clip_bframes, grabber, tmp_path):
+    """The copied part is just the keyframe: with B-frames, the frame after it is
+    decoded before it is shown, so the join cannot stop between them by decode time;
+    the safe path copies the one frame by count."""
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 2_033_334),
+                               tmp_path / "one-key.mp4", grabber)  # fmt: skip
+    assert [(s.mode, s.frames) for s in plan.segments][-1] == ("copy", 1)
+
+
 def test_a_smart_cut_of_b_frames_can_end_on_a_keyframe(clip_bframes, grabber, tmp_path):
     """The in point is re-encoded and the copy runs to a keyframe: the joined file's
     decode times must still run evenly (it used to come out two frames short)."""

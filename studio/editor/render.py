@@ -31,7 +31,7 @@ from studio.domain.timecode import TimeRange
 from studio.editor import keyframes
 from studio.editor.cut_plan import CutPlan, CutPoints, Segment, Strategy
 from studio.editor.ffmpeg_progress import FFmpegProgress
-from studio.editor.ffmpeg_run import GLOBAL_ARGS, compile_args, run_ffmpeg
+from studio.editor.ffmpeg_run import GLOBAL_ARGS, FFmpegError, compile_args, run_ffmpeg
 from studio.editor.loudness import Loudness, measure, normalize_filter
 from studio.editor.synth import ffmpeg_exe
 from studio.i18n import decimal, tr
@@ -307,12 +307,16 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
         _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps,
                     audio_of, audio_kwargs, direct=True)  # fmt: skip
         return verify(part, plan, label, timestamps=True)
-    except RenderError:
+    except (RenderError, FFmpegError, _DirectJoinUnfit):
         part.unlink(missing_ok=True)
         steps.restart()
     _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
                 audio_kwargs, direct=False)  # fmt: skip
     return verify(part, plan, label, timestamps=True)
+
+
+class _DirectJoinUnfit(Exception):
+    """The direct join cannot express this plan; the safe path will make it."""
 
 
 def _concat_path(path: Path) -> str:
@@ -359,6 +363,11 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
         # of B-frames). At the media's end there is none and nothing to stop.
         dts = _first_dts_at_or_after(src, seg.end)
         if dts is not None:
+            if dts - half <= seg.start:
+                # A copy shorter than the B-frame delay: the frame after it is
+                # decoded before the part's first is shown, so no out point
+                # separates them. The safe path counts frames instead.
+                raise _DirectJoinUnfit()
             entry += f"outpoint {_s(dts + offset - half)}\n"
         lines.append(entry + f"duration {seconds:.6f}\n")
     listing = work / ("direct.txt" if direct else "parts.txt")
