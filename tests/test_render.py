@@ -117,7 +117,11 @@ def render_and_check(src: Path, trim: TimeRange, dest: Path, grabber: FrameGrabb
     assert len(out) == plan.frames
     # Sound and picture agree within one frame.
     if result.audio_duration_us is not None:
-        assert abs(result.audio_duration_us - result.duration_us) <= fd
+        with av.open(str(dest)) as c:
+            a, v = c.streams.audio[0], c.streams.video[0]
+            a_end = float((a.start_time or 0) * a.time_base) + float(a.duration * a.time_base)
+            v_end = float((v.start_time or 0) * v.time_base) + float(v.duration * v.time_base)
+        assert abs(a_end - v_end) <= float(fd) / US
     # Every frame against the source frame on screen at its time.
     copied = {i for i, _ in enumerate(out)} if plan.strategy is Strategy.COPY else set()
     if plan.strategy is Strategy.SMART:
@@ -236,6 +240,59 @@ def test_copy_and_smart_cut_of_a_matroska_source(clip_bframes_mkv, grabber, tmp_
     plan, _ = render_and_check(clip_bframes_mkv, TimeRange(1_230_000, 6_370_000),
                                tmp_path / "mkv-smart.mp4", grabber)  # fmt: skip
     assert plan.strategy is Strategy.SMART
+
+
+@pytest.fixture(scope="session")
+def clip_open_gop(tmp_path_factory) -> Path:
+    """x264 with open GOPs: after each keyframe (not an IDR), B-frames refer back."""
+    from studio.editor.synth import ffmpeg_exe
+
+    dest = tmp_path_factory.mktemp("opengop") / "opengop.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=360x640:rate=30", "-f", "lavfi", "-i",
+                    "sine=frequency=440:sample_rate=48000", "-t", "4", "-map", "0:v", "-map",
+                    "1:a", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2", "-c:v", "libx264",
+                    "-preset", "veryfast", "-crf", "30", "-x264-params",
+                    "keyint=30:min-keyint=30:scenecut=0:bframes=3:open-gop=1", str(dest)],
+                   check=True)  # fmt: skip
+    return dest
+
+
+def test_an_open_gop_source_is_reencoded_and_says_why(clip_open_gop, grabber, tmp_path):
+    """Copying from an open-GOP keyframe made a file whose copied frames did not
+    decode (and that render() accepted)."""
+    plan, _ = render_and_check(clip_open_gop, TimeRange(966_667, 2_966_667),
+                               tmp_path / "open.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.REENCODE and "keyframes are open" in plan.reason
+
+
+def test_a_file_cut_between_keyframes_is_reencoded_and_says_why(clip_bframes, grabber,
+                                                                tmp_path):  # fmt: skip
+    """A file cut by stream copy at a non-keyframe (as other tools do) keeps hidden
+    frames before its start (an edit list); copies from it came out empty or short."""
+    from studio.editor.synth import ffmpeg_exe
+
+    src = tmp_path / "cut-by-copy.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", "0.5", "-i", str(clip_bframes),
+                    "-c", "copy", str(src)], check=True)  # fmt: skip
+    plan, _ = render_and_check(src, TimeRange(1_500_000, 2_500_000), tmp_path / "pre.mp4",
+                               grabber)  # fmt: skip
+    assert plan.strategy is Strategy.REENCODE and "starts between keyframes" in plan.reason
+
+
+def test_sound_that_starts_after_the_picture_is_kept_as_it_is(tmp_path, grabber):
+    """A source whose sound starts 0.3 s late: the render keeps that (sound and picture
+    end together), rather than refusing every trim that includes the start."""
+    from studio.editor.synth import ffmpeg_exe
+
+    src = tmp_path / "late-sound.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=size=360x640:rate=30", "-itsoffset", "0.3", "-f", "lavfi", "-i",
+                    "sine=frequency=440:sample_rate=48000", "-t", "4", "-map", "0:v", "-map",
+                    "1:a", "-c:a", "aac", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset",
+                    "veryfast", "-crf", "30", "-g", "30", str(src)], check=True)  # fmt: skip
+    plan, result = render_and_check(src, TimeRange(0, 2 * US), tmp_path / "late.mp4", grabber)
+    assert plan.strategy is Strategy.COPY and result.audio_duration_us < 1_800_000
 
 
 def test_smart_cut_at_29_97_frames_per_second(clip_ntsc, grabber, tmp_path):

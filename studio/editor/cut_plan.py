@@ -85,6 +85,9 @@ class CutPoints:
     frame_duration: Fraction  # microseconds per frame (constant-rate sources)
     out_on_keyframe: bool = False  # the first frame after the range is a keyframe
     copyable_to: int | None = None
+    # Frames that cannot be copied at all (see uncopyable_reasons):
+    open_gop: bool = False  # the first keyframe to copy is not an IDR: later frames refer back
+    pre_roll: bool = False  # the file starts between keyframes (an edit list hides frames)
 
     def frames(self, start: int, end: int) -> int:
         return max(0, round(Fraction(end - start) / self.frame_duration))
@@ -220,7 +223,7 @@ def plan_cut(
     """Choose COPY, SMART or REENCODE for one episode and say why and how long."""
     out = output_format(info, profile, settings)
     audio = _audio_mode(info, settings)
-    reasons = reencode_reasons(info, profile, settings, out)
+    reasons = reencode_reasons(info, profile, settings, out) + uncopyable_reasons(cuts)
     start, end = cuts.in_frame, cuts.out_end
     if reasons:
         frames = max(1, round(Fraction(end - start, 1_000_000) * out.frame_rate))
@@ -258,6 +261,18 @@ def plan_cut(
         reason = tr("{reason}; {note}").format(reason=reason, note=note)
     return CutPlan(strategy, reason, start, end, frames, tuple(segments), audio, out,
                    _estimate(info, tuple(segments), out, audio, settings))  # fmt: skip
+
+
+def uncopyable_reasons(cuts: CutPoints) -> list[str]:
+    """Why the frames of this source cannot be cut by copying, read from its packets."""
+    reasons = []
+    if cuts.open_gop:
+        reasons.append(tr("its keyframes are open (the frames after them refer to earlier "
+                          "ones), so they cannot be copied"))  # fmt: skip
+    if cuts.pre_roll:
+        reasons.append(tr("it starts between keyframes (it was cut without re-encoding), so "
+                          "its frames cannot be copied"))  # fmt: skip
+    return reasons
 
 
 def _audio_mode(info: MediaInfo, settings: RenderSettings) -> Literal["copy", "encode", "none"]:

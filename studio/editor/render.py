@@ -86,13 +86,60 @@ def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange, *,
     copyable_to = None
     if decode_order and reordering and after_out and not out_on_keyframe:
         copyable_to = _copyable_to(path, k_before_out, out_end)
+    timeline = index.timeline(path)
+    # A copy starts at the first keyframe at or after the in point.
+    open_gop = bool(decode_order and info.video_codec == "h264" and k_after_in
+                    and k_after_in.time_us < out_end and not _is_idr(path, k_after_in.time_us))
     return CutPoints(
         in_frame=in_frame, out_end=out_end, key_before_in=k_before_in,
         key_after_in=k_after_in.time_us if k_after_in and k_after_in.time_us < out_end else None,
         key_before_out=k_before_out, reordering=reordering,
         media_end=media_end, frame_duration=fd, out_on_keyframe=out_on_keyframe,
-        copyable_to=copyable_to,
+        copyable_to=copyable_to, open_gop=open_gop,
+        pre_roll=timeline.first_pts < timeline.start_pts,
     )  # fmt: skip
+
+
+def _is_idr(path: str | Path, time_us: int) -> bool:
+    """Whether the H.264 keyframe shown at ``time_us`` is an IDR picture, after which
+    no frame refers to an earlier one (an open-GOP I frame is not). True when unsure."""
+    try:
+        container, stream = keyframes.open_video(path)
+    except UserError:
+        return True
+    timeline = keyframes.default_index().timeline(path)
+    target = timeline.to_pts(time_us)
+    with container:
+        extra = stream.codec_context.extradata or b""
+        length = (extra[4] & 3) + 1 if len(extra) > 4 and extra[0] == 1 else None  # avcC
+        try:
+            container.seek(target, stream=stream, backward=True, any_frame=False)
+            for packet in container.demux(stream):
+                if packet.pts == target and packet.size:
+                    return 5 in _nal_types(bytes(packet), length)
+                if packet.pts is not None and packet.pts > target + round(10 / timeline.time_base):
+                    break  # 10 s past it: not found
+        except av.error.FFmpegError:
+            pass
+    return True
+
+
+def _nal_types(data: bytes, length: int | None) -> set[int]:
+    """The NAL unit types in an H.264 packet: length-prefixed (MP4, Matroska: ``length``
+    bytes per size) or with start codes (``length`` None, MPEG-TS)."""
+    types = set()
+    if length is None:
+        i = data.find(b"\x00\x00\x01")
+        while i != -1 and i + 3 < len(data):
+            types.add(data[i + 3] & 0x1F)
+            i = data.find(b"\x00\x00\x01", i + 3)
+        return types
+    i = 0
+    while i + length < len(data):
+        size = int.from_bytes(data[i:i + length], "big")
+        types.add(data[i + length] & 0x1F)
+        i += length + size
+    return types
 
 
 def _copyable_to(path: str | Path, key_us: int, out_end: int) -> int | None:
@@ -566,11 +613,14 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
                 joins = [sum(s.frames for s in plan.segments[:i]) for i in
                          range(1, len(plan.segments))] + [plan.frames - 1]  # fmt: skip
                 gap = _uneven_frame(c, v, fd, [round(n * fd) for n in joins])
-            vdur = round(v.duration * v.time_base * US) if v.duration else None
-            adur = None
+            # A file whose edit list shows nothing has frames but no duration.
+            vdur = round(v.duration * v.time_base * US) if v.duration else 0
+            vstart = round(v.start_time * v.time_base * US) if v.start_time else 0
+            adur = astart = None
             if c.streams.audio:
                 a = c.streams.audio[0]
                 adur = round(a.duration * a.time_base * US) if a.duration else None
+                astart = round(a.start_time * a.time_base * US) if a.start_time else 0
     except (av.error.FFmpegError, IndexError) as exc:
         raise RenderError(tr("The render of {what} is unreadable: {error}.").format(
             what=label, error=exc)) from exc
@@ -584,7 +634,7 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
             tr("The render of {what} has a frame {seconds} s after the one before it, "
                "instead of one frame duration.").format(what=label, seconds=_say_s(gap))
         )  # fmt: skip
-    if vdur is not None and abs(vdur - plan.duration) > fd:
+    if abs(vdur - plan.duration) > fd:
         raise RenderError(
             tr("The render of {what} lasts {seconds} s instead of {planned} s.").format(
                 what=label, seconds=_say_s(vdur), planned=_say_s(plan.duration))
@@ -592,13 +642,15 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
     if plan.audio != "none":
         if adur is None:
             raise RenderError(tr("The render of {what} lost its sound.").format(what=label))
-        if vdur is not None and abs(adur - vdur) > fd:
+        # Sound that starts later than the picture (as in the source) must end with it.
+        ends_apart = abs((astart or 0) + adur - (vstart + vdur))
+        if abs(adur - vdur) > fd and ends_apart > fd:
             raise RenderError(
                 tr("In the render of {what}, sound ({sound} s) and picture ({picture} s) differ "
                    "by more than a frame.").format(what=label, sound=_say_s(adur),
                                                    picture=_say_s(vdur))
             )
-    return _Verified(frames, vdur or plan.duration, adur)
+    return _Verified(frames, vdur, adur)
 
 
 def _uneven_frame(container, stream, fd: Fraction, joins: list[int]) -> int | None:
