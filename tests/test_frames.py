@@ -170,6 +170,26 @@ def test_media_time_zero_is_the_first_frame(gop_clip: Path, tmp_path: Path, suff
             assert np.array_equal(got.rgb, truth[i][1]) and got.start_us == truth[i][0]
 
 
+def test_an_mpeg_ts_with_b_frames_and_sound_from_first_to_last_frame(bframe_clip: Path,
+                                                                     tmp_path: Path) -> None:
+    """MPEG-TS (AVCHD .mts) has no index: its seeks land late, even at the very start or
+    past the end. The index and the grabber still find every frame, the first and the
+    last included (the first two frames and the keyframe at 0 were missing before)."""
+    import subprocess
+
+    from studio.editor.synth import ffmpeg_exe
+
+    ts = tmp_path / "camcorder.mts"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(bframe_clip), "-c", "copy",
+                    "-f", "mpegts", str(ts)], check=True)  # fmt: skip
+    truth = sequential(ts)
+    index = PacketIndex(window_us=300_000)
+    assert index.frame_times_between(ts, 0, 10 * US) == [t for t, _ in truth]
+    assert index.keyframe_at_or_before(ts, 100_000).time_us == 0
+    with FrameGrabber(index) as grab:
+        check_every_frame(grab, ts, truth)
+
+
 def test_missing_and_corrupt_files_raise_clear_errors(
     tmp_path: Path, file_text: Path, file_truncated: Path
 ) -> None:

@@ -295,6 +295,18 @@ def test_sound_that_starts_after_the_picture_is_kept_as_it_is(tmp_path, grabber)
     assert plan.strategy is Strategy.COPY and result.audio_duration_us < 1_800_000
 
 
+def test_a_camcorder_mpeg_ts_from_its_first_frame_is_copied(clip_bframes, grabber, tmp_path):
+    """An .mts trimmed from its very first frame: the plan copies from the keyframe at 0
+    (the index used to miss it, so the first second was re-encoded)."""
+    from studio.editor.synth import ffmpeg_exe
+
+    src = tmp_path / "camcorder.mts"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(clip_bframes), "-c", "copy",
+                    "-f", "mpegts", str(src)], check=True)  # fmt: skip
+    plan, _ = render_and_check(src, TimeRange(0, 4 * US), tmp_path / "mts.mp4", grabber)
+    assert plan.strategy is Strategy.COPY
+
+
 def test_smart_cut_at_29_97_frames_per_second(clip_ntsc, grabber, tmp_path):
     plan, _ = render_and_check(clip_ntsc, TimeRange(1_230_000, 6_370_000),
                                tmp_path / "ntsc.mp4", grabber)  # fmt: skip

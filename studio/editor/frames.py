@@ -235,14 +235,16 @@ class FrameGrabber:
         kf = self.index.keyframe_at_or_before(d.path, t_us, key=key)
         seek_to, step = kf.pts, max(1, int(1 / d.timeline.time_base))  # step: one second
         for _ in range(8):
-            self._seek(d, seek_to, first=kf.pts <= d.timeline.first_pts)
+            self._seek(d, seek_to, first=seek_to <= d.timeline.first_pts)
             head = self._next_raw(d)
-            if head is None:
-                raise self._damaged(d, t_us, "no picture could be decoded there")
-            landed_late = _pts(head) > target and seek_to > d.timeline.first_pts
-            if not landed_late:
+            # An imprecise seek (MPEG-TS has no index: it lands late, even at its
+            # very start, or past its end): go earlier, down to before the start.
+            landed_late = head is None or _pts(head) > target
+            if not landed_late or seek_to < d.timeline.first_pts:
                 break
-            seek_to, step = seek_to - step, step * 2  # an imprecise seek: go earlier
+            seek_to, step = seek_to - step, step * 2
+        if head is None:
+            raise self._damaged(d, t_us, "no picture could be decoded there")
         d.current = head
         self._decode_to(d, target)
 

@@ -400,8 +400,11 @@ class PacketIndex:
                 head = next(packets, None)
                 head_pts = None if head is None else _ts(head)
                 # Landed after lo (B-frame keyframes are indexed by dts, or an
-                # imprecise seek): packets shown in [lo, head) came earlier. Seek earlier.
-                if head_pts is not None and head_pts > lo and target > m.timeline.first_pts:
+                # imprecise seek: MPEG-TS has no index and lands late, even at its
+                # very start, or past its end): packets shown in [lo, head) came
+                # earlier. Seek earlier, down to before the stream's first packet.
+                landed_late = head is None or (head_pts is not None and head_pts > lo)
+                if landed_late and target >= m.timeline.first_pts:
                     target, step = target - step, step * 2
                     continue
                 break
