@@ -207,6 +207,46 @@ def test_a_b_frame_cut_where_a_run_of_b_frames_ends_is_copied_whole(clip_bframes
     assert [s.mode for s in plan.segments] == ["encode", "copy"]
 
 
+def test_a_part_that_fails_stops_the_join_and_says_why(clip_bframes, tmp_path, monkeypatch):
+    """The join starts with the parts and waits for them through pipes: when a part
+    fails, the join must not wait for ever, the part's own error is what the user
+    reads, and nothing is left behind."""
+    import time
+
+    import studio.editor.render as render_mod
+
+    real = render_mod._render_segment
+
+    def failing(src, seg, piece, *args, **kwargs):
+        if seg.start_on_keyframe or seg is plan.segments[-1]:
+            time.sleep(0.3)  # the join is already waiting for this part
+            raise render_mod.FFmpegError("Re-encoding a cut failed: the disk is full")
+        return real(src, seg, piece, *args, **kwargs)
+
+    monkeypatch.setattr(render_mod, "_render_segment", failing)
+    info = probe(clip_bframes)
+    trim = snap_trim(clip_bframes, info, TimeRange(1_230_000, 6_370_000))
+    plan = plan_cut(info, cut_points(clip_bframes, info, trim), PROFILE, RenderSettings())
+    assert plan.segments[-1].mode == "encode"
+    out = tmp_path / "out"
+    started = time.monotonic()
+    with pytest.raises(UserError, match="the disk is full"):
+        render(clip_bframes, info, plan, out / "x.mp4")
+    assert time.monotonic() - started < 20
+    assert list(out.iterdir()) == []
+
+
+def test_progress_of_a_smart_cut_only_grows_and_ends_full(clip_bframes, tmp_path):
+    info = probe(clip_bframes)
+    trim = snap_trim(clip_bframes, info, TimeRange(1_230_000, 6_370_000))
+    plan = plan_cut(info, cut_points(clip_bframes, info, trim), PROFILE, RenderSettings())
+    seen = []
+    render(clip_bframes, info, plan, tmp_path / "p.mp4", progress=seen.append)
+    values = [p.done / p.total for p in seen]
+    assert values and values[-1] == pytest.approx(1.0)
+    assert all(b >= a for a, b in zip(values, values[1:], strict=False))
+
+
 def test_a_smart_cut_whose_copy_is_one_keyframe(clip_bframes, grabber, tmp_path):
     """The copied part is just the keyframe: with B-frames, the frame after it is
     decoded before it is shown, so the join cannot stop between them by decode time;

@@ -13,8 +13,12 @@ widgets.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -212,30 +216,41 @@ class RenderResult:
 
 
 class _Steps:
-    """Turns per-step ffmpeg progress into overall progress."""
+    """Turns the progress of ffmpeg steps, some running at the same time, into one.
+
+    Each step has a weight; its share is its weight times how far it is.
+    """
 
     def __init__(self, progress: ProgressCallback, weights: list[float], label: str) -> None:
         self.progress, self.weights, self.label = progress, weights, label
         self.total = sum(weights) or 1.0
-        self.done = 0.0
-        self.step = 0
+        self.done = [0.0] * len(weights)
+        self._lock = threading.Lock()
 
-    def callback(self, length_us: int) -> Callable[[FFmpegProgress], None]:
-        base, weight = self.done, self.weights[self.step]
-
+    def callback(self, step: int, length_us: int) -> Callable[[FFmpegProgress], None]:
         def on(p: FFmpegProgress) -> None:
-            frac = 1.0 if p.done else min(1.0, p.out_time_us / max(1, length_us))
-            self.progress(Progress(base + weight * frac, self.total, self.label))
+            self._set(step, 1.0 if p.done else min(1.0, p.out_time_us / max(1, length_us)))
 
         return on
 
-    def restart(self) -> None:
-        self.done, self.step = 0.0, 0
+    def finish(self, step: int) -> None:
+        self._set(step, 1.0)
 
-    def next(self) -> None:
-        self.done += self.weights[self.step]
-        self.step += 1
-        self.progress(Progress(self.done, self.total, self.label))
+    def finish_all(self) -> None:
+        with self._lock:
+            self.done = [1.0] * len(self.weights)
+        self._set(0, 1.0)
+
+    def restart(self) -> None:
+        with self._lock:
+            self.done = [0.0] * len(self.weights)
+        self._set(0, 0.0)
+
+    def _set(self, step: int, fraction: float) -> None:
+        with self._lock:
+            self.done[step] = max(self.done[step], fraction)
+            value = sum(w * f for w, f in zip(self.weights, self.done, strict=True))
+        self.progress(Progress(value, self.total, self.label))
 
 
 def render(
@@ -321,9 +336,11 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
                    label) -> _Verified:  # fmt: skip
     fd = Fraction(US) / plan.output.frame_rate
     half = fd / 2
+    # Steps: one per segment (parts made), then the join (the last).
     weights = [max(0.05, (s.end - s.start) / US / (6.0 if s.mode == "encode" else 200.0))
                for s in plan.segments] + [plan.duration / US / 150.0]  # fmt: skip
-    steps = _Steps(progress, weights, label)
+    single_copy = len(plan.segments) == 1 and plan.segments[0].mode == "copy"
+    steps = _Steps(progress, [1.0] if single_copy else weights, label)
     audio_kwargs, _ = _audio_args(plan, settings, audio_filter)
 
     def audio_of(stream):
@@ -334,7 +351,7 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
             aud = aud.filter("loudnorm", **audio_filter).filter("aresample", 48000)
         return [aud]
 
-    if len(plan.segments) == 1 and plan.segments[0].mode == "copy":
+    if single_copy:
         # One pass over one input: picture and sound are read together.
         seg = plan.segments[0]
         inp = _keyframe_input(src, seg.start + offset, half)
@@ -342,8 +359,8 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
                             movflags="+faststart", t=_s(plan.duration),
                             **{"frames:v": seg.frames}, **audio_kwargs)  # fmt: skip
         run_ffmpeg(compile_args(out), what=tr("Copying {what}").format(what=label), cancel=cancel,
-                   on_progress=steps.callback(plan.duration))  # fmt: skip
-        steps.next()
+                   on_progress=steps.callback(0, plan.duration))  # fmt: skip
+        steps.finish(0)
         return verify(part, plan, label)
     # Fast path: only the partial GOPs are made (at the same time); the concat
     # demuxer reads the copied part straight from the source, between its exact
@@ -372,36 +389,79 @@ def _concat_path(path: Path) -> str:
 
 def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
                 audio_kwargs, *, direct: bool) -> None:  # fmt: skip
-    """Make the parts (in parallel), then join them with the concat demuxer.
+    """Make the parts (in parallel), and join them with the concat demuxer.
 
     The parts are MP4 files in the source's own time base: the concat demuxer
     does not convert timestamps between files, so a part in another time base
     (MPEG-TS's 90 kHz) would garble the times of everything after it.
+
+    On the direct path (POSIX), the join starts with the parts: it reads each
+    part through a named pipe, poured in once that part is made, so the join
+    starts up while the parts are made and copies the middle while the tail is.
     """
-    fd = half * 2
     jobs = [(i, seg) for i, seg in enumerate(plan.segments)
             if seg.mode == "encode" or not direct]  # fmt: skip
     pieces = {i: work / f"part{i:02d}.mp4" for i, _seg in jobs}
+    piped = direct and hasattr(os, "mkfifo")
+    pipes = {i: work / f"part{i:02d}.pipe" for i in pieces} if piped else {}
+    listing = _join_listing(src, plan, work, offset, half, pipes or pieces, direct)
     timing = _part_timing(src, plan)
     stop = _LinkedCancel(cancel)  # a failed part stops the others, not the caller's work
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-        futures = [
-            pool.submit(_render_segment, src, seg, pieces[i], offset, half, settings, stop,
-                        label, steps.callback(seg.end - seg.start), timing)  # fmt: skip
+        futures = {
+            i: pool.submit(_render_segment, src, seg, pieces[i], offset, half, settings, stop,
+                           label, steps.callback(i, seg.end - seg.start), timing)
             for i, seg in jobs
-        ]
+        }  # fmt: skip
+        if not piped:
+            try:
+                for i, f in futures.items():
+                    f.result()
+                    steps.finish(i)
+            except BaseException:
+                stop.cancel()  # stop the other parts too
+                raise
+            _run_join(src, plan, part, listing, offset, audio_of, audio_kwargs, stop, label,
+                      steps)  # fmt: skip
+            return
+        for pipe in pipes.values():
+            os.mkfifo(pipe)
+        joined = threading.Event()
+        feeders = [threading.Thread(target=_feed_pipe, daemon=True,
+                                    args=(futures[i], pieces[i], pipes[i], stop, joined))
+                   for i in futures]  # fmt: skip
+        for feeder in feeders:
+            feeder.start()
         try:
-            for f in futures:
-                f.result()
-                steps.next()
+            _run_join(src, plan, part, listing, offset, audio_of, audio_kwargs, stop, label,
+                      steps)  # fmt: skip
         except BaseException:
-            stop.cancel()  # stop the other parts too
+            stop.cancel()  # the parts are not needed any more (or one of them failed)
+            joined.set()
+            for feeder in feeders:
+                feeder.join()
+            for f in futures.values():  # a part's own failure says more than "cancelled"
+                failed = f.exception()
+                if failed is not None and not isinstance(failed, Cancelled):
+                    raise failed from None
             raise
+        joined.set()
+        for feeder in feeders:
+            feeder.join()
+        for i, f in futures.items():
+            f.result()
+            steps.finish(i)
+
+
+def _join_listing(src, plan, work, offset, half, made, direct) -> Path:
+    """The concat demuxer's list: the parts made (``made``: segment -> path), and the
+    copied parts straight from the source, between exact in and out points."""
+    fd = half * 2
     lines = []
     for i, seg in enumerate(plan.segments):
         seconds = float(Fraction(seg.frames) * fd / US)
-        if i in pieces:
-            lines.append(f"file {_concat_path(pieces[i])}\nduration {seconds:.6f}\n")
+        if i in made:
+            lines.append(f"file {_concat_path(made[i])}\nduration {seconds:.6f}\n")
             continue
         entry = f"file {_concat_path(src.resolve())}\ninpoint {_s(seg.start + offset)}\n"
         # The demuxer stops at the first packet whose DECODE time reaches the out
@@ -419,14 +479,46 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
         lines.append(entry + f"duration {seconds:.6f}\n")
     listing = work / ("direct.txt" if direct else "parts.txt")
     listing.write_text("ffconcat version 1.0\n" + "".join(lines))
+    return listing
+
+
+def _run_join(src, plan, part, listing, offset, audio_of, audio_kwargs, cancel, label,
+              steps) -> None:  # fmt: skip
     vid = ffmpeg.input(str(listing), f="concat", safe=0)["v:0"]
     src_audio = ffmpeg.input(str(src), ss=_s(plan.start + offset), t=_s(plan.duration))
     # -t also ends the sound with the picture (a filter such as loudnorm may pad it).
     out = ffmpeg.output(vid, *audio_of(src_audio), str(part), vcodec="copy", f="mp4",
                         movflags="+faststart", t=_s(plan.duration), **audio_kwargs)  # fmt: skip
+    join = len(plan.segments)  # the join is the last step
     run_ffmpeg(compile_args(out), what=tr("Joining {what}").format(what=label), cancel=cancel,
-               on_progress=steps.callback(plan.duration))  # fmt: skip
-    steps.next()
+               on_progress=steps.callback(join, plan.duration))  # fmt: skip
+    steps.finish_all()  # the join also copied the parts it read from the source
+
+
+def _feed_pipe(made, piece: Path, pipe: Path, stop: CancelToken, joined: threading.Event) -> None:
+    """Once the part ``made`` is done, pour ``piece`` into ``pipe`` when the join opens it."""
+    try:
+        made.result()
+    except BaseException:
+        stop.cancel()  # the join would wait for this pipe for ever
+        return
+    while True:
+        if stop.cancelled or joined.is_set():
+            return  # the join ended (or failed) before it needed the part
+        try:
+            fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nobody reads it yet
+                stop.cancel()
+                return
+            time.sleep(0.002)
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as out, piece.open("rb") as data:
+            shutil.copyfileobj(data, out, 1 << 20)
+    except OSError:
+        pass  # the join went away (it failed or was cancelled): it says why
 
 
 class _LinkedCancel(CancelToken):
@@ -519,7 +611,8 @@ def _keyframe_input(src: Path, keyframe_us: int, half):
 
 def _render_segment(src, seg: Segment, piece: Path, offset, half, settings, cancel, label,
                     on_progress, timing: _PartTiming) -> None:  # fmt: skip
-    part_args = {"f": "mp4", "video_track_timescale": timing.timescale}
+    # faststart: the join may read the part through a pipe, where the index must come first.
+    part_args = {"f": "mp4", "video_track_timescale": timing.timescale, "movflags": "+faststart"}
     if seg.mode == "copy":
         inp = _keyframe_input(src, seg.start + offset, half)
         out = ffmpeg.output(inp["v:0"], str(piece), vcodec="copy", **part_args,
@@ -586,8 +679,8 @@ def _reencode(src, info, plan, part, offset, audio_filter, settings, progress, c
         "-profile:v", "high", "-r", rate_s, "-movflags", "+faststart", "-f", "mp4", str(part),
     ]  # fmt: skip
     run_ffmpeg(argv, what=tr("Re-encoding {what}").format(what=label), cancel=cancel,
-               on_progress=steps.callback(plan.duration))  # fmt: skip
-    steps.next()
+               on_progress=steps.callback(0, plan.duration))  # fmt: skip
+    steps.finish(0)
 
 
 @dataclass(frozen=True)
