@@ -236,6 +236,23 @@ def test_a_part_that_fails_stops_the_join_and_says_why(clip_bframes, tmp_path, m
     assert list(out.iterdir()) == []
 
 
+def test_a_smart_cut_where_named_pipes_cannot_be_made(clip_bframes, grabber, tmp_path,
+                                                      monkeypatch):  # fmt: skip
+    """On an exFAT drive or a network share (or on Windows) there are no named pipes:
+    the join then waits for the parts, and the render is the same."""
+    import errno
+
+    import studio.editor.render as render_mod
+
+    def no_fifo(path, *args):
+        raise OSError(errno.EPERM, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(render_mod.os, "mkfifo", no_fifo)
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6_370_000),
+                               tmp_path / "no-pipes.mp4", grabber)  # fmt: skip
+    assert [s.mode for s in plan.segments] == ["encode", "copy", "encode"]
+
+
 def test_progress_of_a_smart_cut_only_grows_and_ends_full(clip_bframes, tmp_path):
     info = probe(clip_bframes)
     trim = snap_trim(clip_bframes, info, TimeRange(1_230_000, 6_370_000))

@@ -402,8 +402,8 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
     jobs = [(i, seg) for i, seg in enumerate(plan.segments)
             if seg.mode == "encode" or not direct]  # fmt: skip
     pieces = {i: work / f"part{i:02d}.mp4" for i, _seg in jobs}
-    piped = direct and hasattr(os, "mkfifo")
-    pipes = {i: work / f"part{i:02d}.pipe" for i in pieces} if piped else {}
+    pipes = _make_pipes(work, pieces) if direct else {}
+    piped = bool(pipes)
     listing = _join_listing(src, plan, work, offset, half, pipes or pieces, direct)
     timing = _part_timing(src, plan)
     stop = _LinkedCancel(cancel)  # a failed part stops the others, not the caller's work
@@ -424,8 +424,6 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
             _run_join(src, plan, part, listing, offset, audio_of, audio_kwargs, stop, label,
                       steps)  # fmt: skip
             return
-        for pipe in pipes.values():
-            os.mkfifo(pipe)
         joined = threading.Event()
         feeders = [threading.Thread(target=_feed_pipe, daemon=True,
                                     args=(futures[i], pieces[i], pipes[i], stop, joined))
@@ -451,6 +449,23 @@ def _smart_join(src, plan, part, work, offset, half, settings, cancel, label, st
         for i, f in futures.items():
             f.result()
             steps.finish(i)
+
+
+def _make_pipes(work: Path, pieces: dict[int, Path]) -> dict[int, Path]:
+    """A named pipe per part, beside it; none where the OS or the file system has no
+    named pipes (Windows; exFAT drives, network shares), and the join then waits."""
+    if not pieces or not hasattr(os, "mkfifo"):
+        return {}
+    pipes = {}
+    try:
+        for i in pieces:
+            pipes[i] = work / f"part{i:02d}.pipe"
+            os.mkfifo(pipes[i])
+    except OSError:
+        for pipe in pipes.values():
+            pipe.unlink(missing_ok=True)
+        return {}
+    return pipes
 
 
 def _join_listing(src, plan, work, offset, half, made, direct) -> Path:
