@@ -32,6 +32,29 @@ PROFILE = load_profile("tiktok-series")
 US = 1_000_000
 
 
+def ffmpeg(*args: str) -> None:
+    from studio.editor.synth import ffmpeg_exe
+
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
+
+
+def remux(src: Path, dest: Path, *, before: tuple = (), after: tuple = ()) -> Path:
+    """``src``'s streams copied into ``dest``; ``before``/``after`` are input/output options."""
+    ffmpeg(*before, "-i", str(src), "-c", "copy", *after, str(dest))
+    return dest
+
+
+def lavfi_clip(dest: Path, *, rate: str = "30", seconds: float = 4, video: tuple = (),
+              sound: tuple = ()) -> Path:  # fmt: skip
+    """A 360x640 testsrc2 clip with a 440 Hz tone, H.264 veryfast + AAC; ``video`` adds
+    x264 options, ``sound`` options of the tone's input (such as ``-itsoffset``)."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=360x640:rate={rate}", *sound, "-f", "lavfi",
+           "-i", "sine=frequency=440:sample_rate=48000", "-t", str(seconds), "-map", "0:v",
+           "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt",
+           "yuv420p", *video, "-c:a", "aac", "-ac", "2", str(dest))
+    return dest
+
+
 @pytest.fixture(scope="module")
 def grabber():
     with FrameGrabber() as g:
@@ -49,27 +72,14 @@ def clip_bframes(tmp_path_factory) -> Path:
 def clip_bframes_mkv(clip_bframes, tmp_path_factory) -> Path:
     """The B-frame clip stream-copied into Matroska (as yt-dlp often saves downloads):
     times rounded to the millisecond, decode times left for the demuxer to guess."""
-    from studio.editor.synth import ffmpeg_exe
-
-    dest = tmp_path_factory.mktemp("mkv") / "bframes.mkv"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(clip_bframes), "-c", "copy",
-                    str(dest)], check=True)  # fmt: skip
-    return dest
+    return remux(clip_bframes, tmp_path_factory.mktemp("mkv") / "bframes.mkv")
 
 
 @pytest.fixture(scope="session")
 def clip_ntsc(tmp_path_factory) -> Path:
     """29.97 frames per second (30000/1001), B-frames, a keyframe every 2 s."""
-    from studio.editor.synth import ffmpeg_exe
-
-    dest = tmp_path_factory.mktemp("ntsc") / "ntsc.mp4"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=360x640:rate=30000/1001", "-f", "lavfi", "-i",
-                    "sine=frequency=440:sample_rate=48000", "-t", "8", "-map", "0:v", "-map",
-                    "1:a", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt",
-                    "yuv420p", "-g", "60", "-c:a", "aac", "-ac", "2", "-movflags", "+faststart",
-                    str(dest)], check=True)  # fmt: skip
-    return dest
+    return lavfi_clip(tmp_path_factory.mktemp("ntsc") / "ntsc.mp4", rate="30000/1001",
+                     seconds=8, video=("-g", "60"))
 
 
 def decoded(path: Path) -> list[np.ndarray]:
@@ -302,17 +312,8 @@ def test_copy_and_smart_cut_of_a_matroska_source(clip_bframes_mkv, grabber, tmp_
 @pytest.fixture(scope="session")
 def clip_open_gop(tmp_path_factory) -> Path:
     """x264 with open GOPs: after each keyframe (not an IDR), B-frames refer back."""
-    from studio.editor.synth import ffmpeg_exe
-
-    dest = tmp_path_factory.mktemp("opengop") / "opengop.mp4"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=360x640:rate=30", "-f", "lavfi", "-i",
-                    "sine=frequency=440:sample_rate=48000", "-t", "4", "-map", "0:v", "-map",
-                    "1:a", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2", "-c:v", "libx264",
-                    "-preset", "veryfast", "-crf", "30", "-x264-params",
-                    "keyint=30:min-keyint=30:scenecut=0:bframes=3:open-gop=1", str(dest)],
-                   check=True)  # fmt: skip
-    return dest
+    return lavfi_clip(tmp_path_factory.mktemp("opengop") / "opengop.mp4", video=(
+        "-x264-params", "keyint=30:min-keyint=30:scenecut=0:bframes=3:open-gop=1"))
 
 
 def test_an_open_gop_source_is_reencoded_and_says_why(clip_open_gop, grabber, tmp_path):
@@ -327,11 +328,7 @@ def test_a_file_cut_between_keyframes_is_reencoded_and_says_why(clip_bframes, gr
                                                                 tmp_path):  # fmt: skip
     """A file cut by stream copy at a non-keyframe (as other tools do) keeps hidden
     frames before its start (an edit list); copies from it came out empty or short."""
-    from studio.editor.synth import ffmpeg_exe
-
-    src = tmp_path / "cut-by-copy.mp4"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", "0.5", "-i", str(clip_bframes),
-                    "-c", "copy", str(src)], check=True)  # fmt: skip
+    src = remux(clip_bframes, tmp_path / "cut-by-copy.mp4", before=("-ss", "0.5"))
     plan, _ = render_and_check(src, TimeRange(1_500_000, 2_500_000), tmp_path / "pre.mp4",
                                grabber)  # fmt: skip
     assert plan.strategy is Strategy.REENCODE and "starts between keyframes" in plan.reason
@@ -340,14 +337,7 @@ def test_a_file_cut_between_keyframes_is_reencoded_and_says_why(clip_bframes, gr
 def test_sound_that_starts_after_the_picture_is_kept_as_it_is(tmp_path, grabber):
     """A source whose sound starts 0.3 s late: the render keeps that (sound and picture
     end together), rather than refusing every trim that includes the start."""
-    from studio.editor.synth import ffmpeg_exe
-
-    src = tmp_path / "late-sound.mp4"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=360x640:rate=30", "-itsoffset", "0.3", "-f", "lavfi", "-i",
-                    "sine=frequency=440:sample_rate=48000", "-t", "4", "-map", "0:v", "-map",
-                    "1:a", "-c:a", "aac", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset",
-                    "veryfast", "-crf", "30", "-g", "30", str(src)], check=True)  # fmt: skip
+    src = lavfi_clip(tmp_path / "late-sound.mp4", video=("-g", "30"), sound=("-itsoffset", "0.3"))
     plan, result = render_and_check(src, TimeRange(0, 2 * US), tmp_path / "late.mp4", grabber)
     assert plan.strategy is Strategy.COPY and result.audio_duration_us < 1_800_000
 
@@ -355,11 +345,7 @@ def test_sound_that_starts_after_the_picture_is_kept_as_it_is(tmp_path, grabber)
 def test_a_camcorder_mpeg_ts_from_its_first_frame_is_copied(clip_bframes, grabber, tmp_path):
     """An .mts trimmed from its very first frame: the plan copies from the keyframe at 0
     (the index used to miss it, so the first second was re-encoded)."""
-    from studio.editor.synth import ffmpeg_exe
-
-    src = tmp_path / "camcorder.mts"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(clip_bframes), "-c", "copy",
-                    "-f", "mpegts", str(src)], check=True)  # fmt: skip
+    src = remux(clip_bframes, tmp_path / "camcorder.mts", after=("-f", "mpegts"))
     plan, _ = render_and_check(src, TimeRange(0, 4 * US), tmp_path / "mts.mp4", grabber)
     assert plan.strategy is Strategy.COPY
 
