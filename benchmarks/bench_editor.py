@@ -50,7 +50,8 @@ from benchmarks import bench_frames
 from benchmarks.registry import Result, Row, cache_dir, register
 from studio.domain.profiles import load_profile
 from studio.domain.timecode import TimeRange
-from studio.editor import keyframes
+from studio.editor import cut_points as cut_points_mod
+from studio.editor import keyframes, smart_cut
 from studio.editor import render as render_mod
 from studio.editor.cut_plan import CutPlan, RenderSettings, Strategy, plan_cut
 from studio.editor.probe import probe
@@ -110,20 +111,20 @@ def _plan(src: Path, trim: TimeRange) -> tuple[CutPlan, float]:
     info = probe(src)
     keyframes.default_index().forget(keyframes.media_key(src))
     t0 = time.perf_counter()
-    cuts = render_mod.cut_points(src, info, trim)
+    cuts = cut_points_mod.cut_points(src, info, trim)
     plan = plan_cut(info, cuts, load_profile(PROFILE), RenderSettings())
     return plan, time.perf_counter() - t0
 
 
 class _StepTimer:
-    """Wraps ``render.run_ffmpeg`` for one render: the wall time of each ffmpeg step."""
+    """Wraps ``run_ffmpeg`` (render and smart_cut) for one render: each ffmpeg step's wall time."""
 
     def __init__(self) -> None:
         self.steps: list[tuple[str, float]] = []
         self.verify_s = 0.0
 
     def __enter__(self) -> _StepTimer:
-        self._run, self._verify = render_mod.run_ffmpeg, render_mod.verify
+        self._run, self._verify = render_mod.run_ffmpeg, render_mod.verify  # same in smart_cut
 
         def run_ffmpeg(argv, *, what: str, **kwargs):
             t0 = time.perf_counter()
@@ -140,10 +141,12 @@ class _StepTimer:
                 self.verify_s += time.perf_counter() - t0
 
         render_mod.run_ffmpeg, render_mod.verify = run_ffmpeg, verify
+        smart_cut.run_ffmpeg = run_ffmpeg
         return self
 
     def __exit__(self, *exc: object) -> None:
         render_mod.run_ffmpeg, render_mod.verify = self._run, self._verify
+        smart_cut.run_ffmpeg = self._run
 
 
 def _ours(src: Path, plan: CutPlan, dest: Path) -> tuple[float, _StepTimer, int]:

@@ -20,8 +20,8 @@ from studio.domain.money import Money
 from studio.domain.profiles import load_profile
 from studio.domain.rules import Problem, check
 from studio.domain.timecode import TimeRange, format_duration, format_timecode, parse_timecode
+from studio.editor.cut_points import snap_trim
 from studio.editor.probe import PROBE_VERSION, probe
-from studio.editor.render import snap_trim
 from studio.i18n import tr
 from studio.store.fingerprint import fingerprint, size_of
 from studio.store.library import Library

@@ -28,7 +28,8 @@ from studio.domain.models import Collection, Episode, MediaRecord
 from studio.domain.profiles import load_profile
 from studio.domain.timecode import format_duration
 from studio.editor.cut_plan import CutPlan, RenderSettings, plan_cut
-from studio.editor.render import cut_points, render
+from studio.editor.cut_points import cut_points
+from studio.editor.render import render
 from studio.i18n import tr
 from studio.store.library import Library
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress

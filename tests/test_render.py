@@ -22,9 +22,11 @@ from studio.domain.errors import UserError
 from studio.domain.profiles import load_profile
 from studio.domain.timecode import TimeRange
 from studio.editor.cut_plan import RenderSettings, Strategy, plan_cut
+from studio.editor.cut_points import cut_points, snap_trim
+from studio.editor.ffmpeg_run import FFmpegError
 from studio.editor.frames import FrameGrabber
 from studio.editor.probe import probe
-from studio.editor.render import cut_points, render, snap_trim
+from studio.editor.render import render
 from studio.editor.synth import make_sample_clip
 from studio.tasks import Cancelled, CancelToken
 
@@ -223,17 +225,17 @@ def test_a_part_that_fails_stops_the_join_and_says_why(clip_bframes, tmp_path, m
     reads, and nothing is left behind."""
     import time
 
-    import studio.editor.render as render_mod
+    import studio.editor.smart_cut as smart_cut
 
-    real = render_mod._render_segment
+    real = smart_cut.render_segment
 
     def failing(src, seg, piece, *args, **kwargs):
         if seg.start_on_keyframe or seg is plan.segments[-1]:
             time.sleep(0.3)  # the join is already waiting for this part
-            raise render_mod.FFmpegError("Re-encoding a cut failed: the disk is full")
+            raise FFmpegError("Re-encoding a cut failed: the disk is full")
         return real(src, seg, piece, *args, **kwargs)
 
-    monkeypatch.setattr(render_mod, "_render_segment", failing)
+    monkeypatch.setattr(smart_cut, "render_segment", failing)
     info = probe(clip_bframes)
     trim = snap_trim(clip_bframes, info, TimeRange(1_230_000, 6_370_000))
     plan = plan_cut(info, cut_points(clip_bframes, info, trim), PROFILE, RenderSettings())
@@ -252,12 +254,12 @@ def test_a_smart_cut_where_named_pipes_cannot_be_made(clip_bframes, grabber, tmp
     the join then waits for the parts, and the render is the same."""
     import errno
 
-    import studio.editor.render as render_mod
+    import studio.editor.smart_cut as smart_cut
 
     def no_fifo(path, *args):
         raise OSError(errno.EPERM, "Operation not permitted", str(path))
 
-    monkeypatch.setattr(render_mod.os, "mkfifo", no_fifo)
+    monkeypatch.setattr(smart_cut.os, "mkfifo", no_fifo)
     plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6_370_000),
                                tmp_path / "no-pipes.mp4", grabber)  # fmt: skip
     assert [s.mode for s in plan.segments] == ["encode", "copy", "encode"]
@@ -417,19 +419,19 @@ def test_smart_cut_falls_back_when_the_direct_join_misses_a_frame(clip_bframes, 
                                                                   tmp_path, monkeypatch):
     """If the out point read from the source lets an extra frame through, the render
     notices (frame count) and makes the copied part separately instead."""
-    import studio.editor.render as render_mod
+    import studio.editor.smart_cut as smart_cut
 
-    real = render_mod._first_dts_at_or_after
-    monkeypatch.setattr(render_mod, "_first_dts_at_or_after",
+    real = smart_cut.first_dts_at_or_after
+    monkeypatch.setattr(smart_cut, "first_dts_at_or_after",
                         lambda src, t: real(src, t) + 100_000)  # 3 frames too late
     paths = []
-    real_join = render_mod._smart_join
+    real_join = smart_cut.smart_join
 
     def spy(*args, direct, **kw):
         paths.append(direct)
         return real_join(*args, direct=direct, **kw)
 
-    monkeypatch.setattr(render_mod, "_smart_join", spy)
+    monkeypatch.setattr(smart_cut, "smart_join", spy)
     plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6_370_000),
                                tmp_path / "fallback.mp4", grabber)  # fmt: skip
     assert paths == [True, False]

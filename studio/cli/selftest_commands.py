@@ -181,7 +181,8 @@ def _check_smart_cut(state: _State) -> str:
     from studio.domain.profiles import load_profile
     from studio.domain.timecode import TimeRange
     from studio.editor.cut_plan import RenderSettings, Strategy, plan_cut
-    from studio.editor.render import cut_points, render, snap_trim
+    from studio.editor.cut_points import cut_points, snap_trim
+    from studio.editor.render import render
 
     clip = _needs_clip(state)
     info = state.info

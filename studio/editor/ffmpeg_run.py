@@ -32,6 +32,11 @@ class FFmpegError(UserError):
         self.stderr_tail = stderr_tail
 
 
+def fftime(us: float) -> str:
+    """A time in µs as ffmpeg takes it: seconds with six decimals."""
+    return f"{float(us) / 1_000_000:.6f}"
+
+
 def compile_args(stream) -> list[str]:
     """argv for an ffmpeg-python graph, with our binary and global options first."""
     args = stream.compile(cmd=ffmpeg_exe(), overwrite_output=True)

@@ -20,7 +20,7 @@ from studio.domain.models import Collection, CollectionView, Episode
 from studio.domain.profiles import load_profile
 from studio.domain.rules import Problem, check
 from studio.domain.timecode import TimeRange
-from studio.editor.render import snap_trim
+from studio.editor.cut_points import snap_trim
 from studio.store.library import Library
 from studio.tasks import Progress
 from studio.ui import commands
