@@ -248,6 +248,16 @@ def test_a_part_that_fails_stops_the_join_and_says_why(clip_bframes, tmp_path, m
     assert list(out.iterdir()) == []
 
 
+def test_a_smart_cut_to_a_relative_folder(clip_bframes, grabber, tmp_path, monkeypatch):
+    """`studio export COLLECTION --to kit`: ffmpeg reads the paths of a concat list from
+    the list's own folder, so relative ones were looked for in kit/.work/kit/... and
+    every smart cut failed."""
+    monkeypatch.chdir(tmp_path)
+    plan, _ = render_and_check(clip_bframes, TimeRange(1_230_000, 6_370_000),
+                               Path("kit") / "relative.mp4", grabber)  # fmt: skip
+    assert plan.strategy is Strategy.SMART and (tmp_path / "kit" / "relative.mp4").is_file()
+
+
 def test_a_smart_cut_where_named_pipes_cannot_be_made(clip_bframes, grabber, tmp_path,
                                                       monkeypatch):  # fmt: skip
     """On an exFAT drive or a network share (or on Windows) there are no named pipes:

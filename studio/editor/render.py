@@ -112,7 +112,8 @@ def render(
     from studio.editor.cut_plan import RenderSettings
 
     settings = settings or RenderSettings()
-    src, dest = Path(source), Path(dest)
+    # Absolute: ffmpeg reads the paths in a concat list relative to the list's folder.
+    src, dest = Path(source).absolute(), Path(dest).absolute()
     label = tr("{what} (from {source})").format(what=label or dest.name, source=src.name)
     if not src.is_file():
         raise RenderError(tr("Cannot render {what}: the source {path} is missing.").format(

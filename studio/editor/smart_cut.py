@@ -42,7 +42,9 @@ class DirectJoinUnfit(Exception):
 
 
 def _concat_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "'\\''") + "'"
+    """A path for a concat list, absolute (ffmpeg reads a relative one from the list's
+    folder) and quoted."""
+    return "'" + str(Path(path).absolute()).replace("'", "'\\''") + "'"
 
 
 def smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps, audio_of,
