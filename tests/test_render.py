@@ -360,6 +360,12 @@ def test_a_camcorder_mpeg_ts_from_its_first_frame_is_copied(clip_bframes, grabbe
     src = remux(clip_bframes, tmp_path / "camcorder.mts", after=("-f", "mpegts"))
     plan, _ = render_and_check(src, TimeRange(0, 4 * US), tmp_path / "mts.mp4", grabber)
     assert plan.strategy is Strategy.COPY
+    # Inside a GOP: the copy still runs to the end of a B-frame run (decode order
+    # read from a seek that lands early enough in a stream without an index).
+    plan, _ = render_and_check(src, TimeRange(1_230_000, 3_370_000), tmp_path / "mts2.mp4",
+                               grabber)  # fmt: skip
+    assert [s.mode for s in plan.segments][:2] == ["encode", "copy"]
+    assert plan.segments[-1].mode == "copy" or plan.segments[-1].frames <= 4
 
 
 def test_smart_cut_at_29_97_frames_per_second(clip_ntsc, grabber, tmp_path):

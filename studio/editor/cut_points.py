@@ -80,7 +80,7 @@ def _is_idr(path: str | Path, time_us: int) -> bool:
         extra = stream.codec_context.extradata or b""
         length = (extra[4] & 3) + 1 if len(extra) > 4 and extra[0] == 1 else None  # avcC
         try:
-            container.seek(target, stream=stream, backward=True, any_frame=False)
+            _seek_before(container, stream, timeline, target)
             for packet in container.demux(stream):
                 if packet.pts == target and packet.size:
                     return 5 in _nal_types(bytes(packet), length)
@@ -134,7 +134,7 @@ def _copyable_to(path: str | Path, key_us: int, out_end: int) -> int | None:
 
 def _longest_prefix(container, stream, timeline, key_us, out_end, shown) -> int | None:
     best = None
-    container.seek(timeline.to_pts(key_us), stream=stream, backward=True, any_frame=False)
+    _seek_before(container, stream, timeline, timeline.to_pts(key_us))
     started, count, latest = False, 0, -1
     for packet in container.demux(stream):
         if packet.pts is None or not packet.size or packet.is_discard:
@@ -169,3 +169,8 @@ def snap_trim(path: str | Path, info: MediaInfo, trim: TimeRange) -> TimeRange:
     return TimeRange(c.in_frame, c.out_end)
 
 
+def _seek_before(container, stream, timeline, target: int) -> None:
+    """Seek to a keyframe before ``target`` (pts): a second early, as MPEG-TS seeks land
+    late; the callers read on to the packet they want."""
+    early = target - round(1 / timeline.time_base)
+    container.seek(early, stream=stream, backward=True, any_frame=False)
