@@ -42,7 +42,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Files as given, and the video files inside given folders, in natural order."""
     out: list[Path] = []
     for raw in paths:
-        p = Path(raw).expanduser()
+        p = Path(raw).expanduser().absolute()  # the library is used from anywhere
         if p.is_dir():
             found = [
                 f
@@ -288,7 +288,7 @@ def relink(
     Only files of the right size are hashed. Returns what was relinked and what
     is still missing.
     """
-    root = Path(folder).expanduser()
+    root = Path(folder).expanduser().absolute()
     if not root.is_dir():
         raise UserError(tr("{folder} is not a folder.").format(folder=root))
     refresh_media_status(lib, [m.fingerprint for m in lib.all_media()])

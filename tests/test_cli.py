@@ -183,6 +183,25 @@ def test_moved_media_is_flagged_and_found_again_by_relink(studio, tmp_path, clip
     assert media.path == str(new_home / "final cut.mp4") and not media.missing
 
 
+def test_files_added_by_a_relative_path_are_found_from_anywhere(studio, tmp_path, clip_vertical,
+                                                               monkeypatch):  # fmt: skip
+    """`cd clips && studio add Show take1.mp4`, then `studio show` from elsewhere: the
+    library keeps where the file is, not the words typed (it said MISSING before)."""
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    shutil.copy(clip_vertical, clips / "take1.mp4")
+    studio("new", "Relative")
+    monkeypatch.chdir(clips)
+    code, out, _ = studio("add", "Relative", "take1.mp4")
+    assert code == 0 and "Added 1 of 1" in out
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = studio("show", "Relative")
+    assert code == 0 and "MISSING" not in out
+    _, view = _episodes(studio.library, "Relative")
+    (media,) = view.media.values()
+    assert media.path == str(clips / "take1.mp4")
+
+
 def test_user_mistakes_are_one_line_errors(studio):
     for args in (["show", "Nope"], ["trim", "3", "--in", "1"], ["set", "Nope", "--price", "2"],
                  ["relink", "/does/not/exist"], ["add", "Nope", "/tmp"]):  # fmt: skip
