@@ -16,9 +16,11 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +134,78 @@ def _write_json_atomic(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
+# What a render leaves while it runs (render.py): .<name>.<8 hex>.part.mp4 and .work
+_PARTIAL = re.compile(r"\..+\.[0-9a-f]{8}\.(part\.mp4|work)")
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the kit folder for one export at a time (the window and the CLI may both
+    export); UserError at once when another export holds it. The lock file lives in
+    the cache folder, not in the kit the creator uploads."""
+    from studio.app import cache_dir
+
+    locks = cache_dir() / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:16]
+    handle = open(locks / f"export-{key}.lock", "a+b")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise UserError(tr("Another export is writing to {folder}; wait for it to end, or "
+                               "export to another folder.").format(folder=folder)) from exc
+        yield
+    finally:
+        handle.close()
+
+
+def _plain_name(name: object) -> bool:
+    """A manifest's file name that is a plain .mp4 name inside the kit (a hand-edited or
+    hostile manifest must never make export touch anything else)."""
+    return (isinstance(name, str) and name == Path(name).name and "/" not in name
+            and "\\" not in name and name.endswith(".mp4") and not name.startswith("."))
+
+
+def _check_folder(lib: Library, plan: ExportPlan, folder: Path, old: dict) -> None:
+    """Refuse a folder where export would write over files it did not write."""
+    c = plan.collection
+    owner = old.get("collection") or {}
+    if old and owner.get("id") not in (None, c.id):
+        raise UserError(tr("{folder} holds the kit of another collection ('{title}'); export "
+                           "'{mine}' to a folder of its own.").format(
+            folder=folder, title=owner.get("title", "?"), mine=c.title))  # fmt: skip
+    ours = {e.get("file") for e in old.get("episodes", [])} | {old.get("cover"), MANIFEST}
+    sources = {Path(j.media.path).resolve() for j in plan.jobs}
+    for job in plan.jobs:
+        target = folder / job.file_name
+        if target.resolve() in sources:
+            raise UserError(tr("Exporting to {folder} would write over the source video "
+                               "'{name}' of episode {n}; export to another folder.").format(
+                folder=folder, name=job.file_name, n=job.episode.position))  # fmt: skip
+        if (target.exists() or target.is_symlink()) and job.file_name not in ours:
+            raise UserError(tr("{folder} already has a file '{name}' that Series Studio did not "
+                               "write; export to an empty folder, or move that file.").format(
+                folder=folder, name=job.file_name))  # fmt: skip
+
+
+def _remove_partials(folder: Path) -> None:
+    """What an export killed without warning (power cut, SIGKILL) left behind."""
+    for leftover in folder.iterdir():
+        if _PARTIAL.fullmatch(leftover.name):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
 def export_collection(
     lib: Library,
     plan: ExportPlan,
@@ -145,11 +219,24 @@ def export_collection(
     """Render what is missing or changed into ``folder`` and write the manifest.
 
     ``on_episode(job, "rendered" | "reused")`` is called after each episode.
-    ``write_cover(folder)`` writes the cover and returns its file name.
+    ``write_cover(folder)`` writes the cover and returns its file name. Refuses a
+    folder that another export is writing to, that holds another collection's
+    kit, or where it would write over a file it did not write.
     """
-    folder = Path(folder).expanduser()
+    if not str(folder).strip():
+        raise UserError(tr("Say which folder to export to."))
+    folder = Path(folder).expanduser().absolute()
     folder.mkdir(parents=True, exist_ok=True)
-    old = _read_manifest(folder)
+    with folder_lock(folder):
+        old = _read_manifest(folder)
+        _check_folder(lib, plan, folder, old)
+        _remove_partials(folder)
+        return _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
+
+
+def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover) -> ExportResult:
+    old["episodes"] = [e for e in old.get("episodes", [])
+                       if isinstance(e, dict) and _plain_name(e.get("file"))]  # fmt: skip
     old_by_key = {e.get("render_key"): e for e in old.get("episodes", [])}
     result = ExportResult(folder)
     c = plan.collection

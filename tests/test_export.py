@@ -17,9 +17,10 @@ import pytest
 
 from studio import actions, covers
 from studio.app import AppContext
+from studio.domain.errors import UserError
 from studio.editor.cut_plan import RenderSettings
 from studio.editor.loudness import measure
-from studio.export import export_collection, plan_export, render_preview
+from studio.export import MANIFEST, export_collection, plan_export, render_preview
 from studio.tasks import Cancelled, CancelToken
 
 
@@ -189,3 +190,134 @@ def test_cli_export_interrupted_by_ctrl_c_leaves_no_partial_file(tmp_path, make_
                  and not p.name.endswith(".mp4")] + [p.name for p in kit.glob(".*")]  # fmt: skip
     assert leftovers == []
     shutil.rmtree(kit)
+
+
+# -- a kit folder is never a place to lose files ---------------------------------------------
+
+
+def test_export_into_the_sources_folder_refuses_to_write_over_a_source(ctx, tmp_path,
+                                                                       clip_vertical):  # fmt: skip
+    """Clips named like the kit's files ('01 - Intro.mp4' for an episode 'Intro'), and
+    the kit sent to their own folder: the originals were overwritten."""
+    paris = tmp_path / "Paris"
+    paris.mkdir()
+    source = paris / "01 - Intro.mp4"
+    shutil.copy(clip_vertical, source)
+    before = sha(source)
+    lib = ctx.library
+    c = lib.create_collection("Paris")
+    (added,) = actions.add_files(lib, c, [source])
+    lib.update_episode(lib.episode(added.episode.id).with_(title="Intro"))
+    with pytest.raises(UserError, match="write over the source video '01 - Intro.mp4'"):
+        export(ctx, c, paris)
+    assert sha(source) == before and not (paris / MANIFEST).exists()
+
+
+def test_export_does_not_write_over_a_file_it_did_not_write(ctx, collection, tmp_path):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    name = plan_export(ctx.library, ctx.library.collection(collection.id),
+                       RenderSettings()).jobs[0].file_name  # fmt: skip
+    mine = kit / name
+    mine.write_bytes(b"the creator's own file")
+    with pytest.raises(UserError, match="did not write"):
+        export(ctx, collection, kit)
+    assert mine.read_bytes() == b"the creator's own file"
+
+
+def test_a_hand_edited_manifest_cannot_make_export_delete_files_elsewhere(ctx, collection,
+                                                                          tmp_path):  # fmt: skip
+    kit = tmp_path / "kit"
+    export(ctx, collection, kit)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    elsewhere = tmp_path / "elsewhere.mp4"
+    elsewhere.write_bytes(b"keep me too")
+    manifest = json.loads((kit / MANIFEST).read_text())
+    manifest["episodes"] += [
+        {"render_key": "x", "file": "../precious.txt", "position": 9},
+        {"render_key": "y", "file": str(elsewhere), "position": 10},
+    ]
+    (kit / MANIFEST).write_text(json.dumps(manifest))
+    result = export(ctx, collection, kit)
+    assert precious.read_text() == "keep me" and elsewhere.read_bytes() == b"keep me too"
+    assert result.removed == []
+
+
+def test_another_collections_kit_is_not_replaced(ctx, collection, tmp_path, clip_vertical):
+    kit = tmp_path / "kit"
+    export(ctx, collection, kit)
+    files = sorted(p.name for p in kit.iterdir())
+    other = ctx.library.create_collection("Other")
+    actions.add_files(ctx.library, other, [clip_vertical])
+    with pytest.raises(UserError, match="kit of another collection \\('Kitchen'\\)"):
+        export(ctx, other, kit)
+    assert sorted(p.name for p in kit.iterdir()) == files
+
+
+def test_one_export_at_a_time_into_a_folder(ctx, collection, tmp_path):
+    from studio.export import folder_lock
+
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    with folder_lock(kit), pytest.raises(UserError, match="Another export is writing"):
+        export(ctx, collection, kit)
+    export(ctx, collection, kit)  # free again
+    assert (kit / MANIFEST).is_file()
+
+
+def test_partial_files_of_a_killed_export_are_cleaned_up(ctx, collection, tmp_path):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    part = kit / ".01 - vertical.0badc0de.part.mp4"
+    part.write_bytes(b"half a render")
+    work = kit / ".02 - Wide a b.1234abcd.work"
+    work.mkdir()
+    (work / "part00.mp4").write_bytes(b"x")
+    hidden = kit / ".the creator's notes"
+    hidden.write_text("mine")
+    export(ctx, collection, kit)
+    assert not part.exists() and not work.exists() and hidden.exists()
+
+
+def test_cli_export_mistakes_are_one_line_errors(tmp_path, clip_vertical):
+    lib = tmp_path / "lib.sqlite"
+    env = dict(os.environ, STUDIO_LIBRARY=str(lib))
+
+    def studio(*args):
+        return subprocess.run([sys.executable, "-m", "studio", *map(str, args)], env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    studio("new", "Short")
+    studio("add", "Short", clip_vertical)
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    for where, says in ((a_file, "File exists"), (a_file / "kit", "Not a directory"),
+                        ("", "Say which folder")):  # fmt: skip
+        out = studio("export", "Short", "--to", where)
+        assert out.returncode == 2, out.stderr
+        assert "Traceback" not in out.stderr and says in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_cli_export_stopped_by_sigterm_leaves_no_partial_file(tmp_path, make_clip):
+    """`kill` or a closed terminal stops an export as Ctrl+C does."""
+    clips = [make_clip(f"t{i}.mp4", seconds=20, width=360, height=640, fps=30) for i in range(2)]
+    env = dict(os.environ, STUDIO_LIBRARY=str(tmp_path / "lib.sqlite"))
+    subprocess.run([sys.executable, "-m", "studio", "new", "Slow"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run([sys.executable, "-m", "studio", "add", "Slow", *map(str, clips)], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    kit = tmp_path / "kit"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studio", "export", "Slow", "--to", str(kit), "--reencode"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(kit.glob(".*.part.mp4")):
+        time.sleep(0.05)
+    assert any(kit.glob(".*.part.mp4")), "the export never started writing"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert list(kit.glob(".*")) == []

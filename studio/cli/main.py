@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from studio import __version__
 from studio.domain.errors import UserError
+from studio.i18n import tr
 from studio.tasks import Cancelled
 
 
@@ -146,6 +149,18 @@ def _render_options(p: argparse.ArgumentParser) -> None:
                    help="re-encode everything, even what could be copied (slow)")
 
 
+def _stop_like_ctrl_c() -> None:
+    """Closing the terminal (SIGHUP) or `kill` (SIGTERM) stops a command as Ctrl+C does:
+    a render in progress removes its partial file."""
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", None)
@@ -153,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.cli.commands import cmd_gui
 
         func = cmd_gui
+    if getattr(func, "__name__", "") != "cmd_gui":
+        _stop_like_ctrl_c()
     try:
         return int(func(args) or 0)
     except UserError as exc:
@@ -166,3 +183,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except sqlite3.Error as exc:  # a library on a read-only disk, or locked for too long
+        from studio.cli.terminal import error
+
+        error(tr("The library {path} cannot be used: {error}.").format(
+            path=args.library or tr("(the default one)"), error=exc))  # fmt: skip
+        return 2
+    except OSError as exc:  # a folder that is a file, a read-only disk, a full disk...
+        from studio.cli.terminal import error
+
+        reason = exc.strerror or str(exc)
+        error(tr("{path}: {reason}.").format(path=exc.filename, reason=reason)
+              if exc.filename else reason)  # fmt: skip
+        return 2
