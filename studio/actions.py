@@ -44,13 +44,16 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     for raw in paths:
         p = Path(raw).expanduser().absolute()  # the library is used from anywhere
         if p.is_dir():
+            # Nothing hidden (.Trash-1000/, .thumbnails/...); folders sorted name by
+            # name, so that 'sub/' comes before 'sub2/'.
             found = [
                 f
                 for f in p.rglob("*")
                 if f.is_file() and f.suffix.lower() in VIDEO_EXTENSIONS
-                and not f.name.startswith(".")
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ]
-            out.extend(sorted(found, key=lambda f: natural_key(str(f.relative_to(p)))))
+            out.extend(sorted(found, key=lambda f: [natural_key(part)
+                                                    for part in f.relative_to(p).parts]))
         else:
             out.append(p)
     return out

@@ -33,3 +33,17 @@ def test_trims_are_stored_on_frame_boundaries(tmp_path, clip_vertical):
         ep = actions.trim_episode(lib, r.episode, "1.01", "2.99")
         # 1.01 s shows frame 30 (starts 1.0 s); 2.99 s shows frame 89, which ends at 3.0 s.
         assert (ep.trim.start, ep.trim.end) == (1_000_000, 3_000_000)
+
+
+def test_a_folder_is_read_without_hidden_folders_and_folder_by_folder(tmp_path):
+    """`studio add Show SHOOT/`: clips in .Trash-1000/ were added, and 'sub2/' sorted
+    before 'sub/' (the whole relative path was one sort key)."""
+    from studio.actions import expand_paths
+
+    shoot = tmp_path / "shoot"
+    for rel in ("a.mp4", "sub/b.mp4", "sub2/c.mp4", "sub10/d.mp4", ".Trash-1000/files/e.mp4",
+                ".hidden/f.mp4", "sub/.g.mp4", "sub/notes.txt"):  # fmt: skip
+        (shoot / rel).parent.mkdir(parents=True, exist_ok=True)
+        (shoot / rel).write_bytes(b"x")
+    found = [p.relative_to(shoot).as_posix() for p in expand_paths([shoot])]
+    assert found == ["a.mp4", "sub/b.mp4", "sub2/c.mp4", "sub10/d.mp4"]

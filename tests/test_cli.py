@@ -202,6 +202,22 @@ def test_files_added_by_a_relative_path_are_found_from_anywhere(studio, tmp_path
     assert media.path == str(clips / "take1.mp4")
 
 
+def test_an_episode_id_of_another_collection_is_refused(studio, clip_vertical):
+    """`studio remove A:<id of an episode of B>` removed B's episode."""
+    studio("new", "Alpha")
+    studio("new", "Beta")
+    studio("add", "Alpha", clip_vertical)
+    studio("add", "Beta", clip_vertical)
+    _, beta = _episodes(studio.library, "Beta")
+    other = beta.episodes[0].id
+    for args in (("remove", f"Alpha:{other}"), ("trim", "-c", "Alpha", other, "--in", "1"),
+                 ("cover", "Alpha", "--episode", other, "--at", "1")):  # fmt: skip
+        code, _, err = studio(*args)
+        assert code == 2 and "is not in 'Alpha'" in err, (args, err)
+    _, beta = _episodes(studio.library, "Beta")
+    assert [e.id for e in beta.episodes] == [other] and beta.episodes[0].trim.start == 0
+
+
 def test_user_mistakes_are_one_line_errors(studio):
     for args in (["show", "Nope"], ["trim", "3", "--in", "1"], ["set", "Nope", "--price", "2"],
                  ["relink", "/does/not/exist"], ["add", "Nope", "/tmp"]):  # fmt: skip

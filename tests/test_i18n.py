@@ -394,7 +394,7 @@ def _broken_views() -> list[CollectionView]:
         dict(title="", description="", price=None, cover=None),
         dict(title="🍞" * 31, description="D" * 1001, price=Money(19001),
              cover=Cover(media_fingerprint="nowhere", time=0)),
-        dict(price=Money(99)),
+        dict(price=Money(99), cover=Cover(image_path="/nowhere/cover.png")),
         dict(price=Money(999, "EUR")),
     ]
     views = [CollectionView(replace(good, **v), episodes, media) for v in variants]

@@ -263,7 +263,8 @@ COLLECTION_VARIANTS = [
           cover=Cover(media_fingerprint="nowhere", time=0)),
      {"collection.title_too_long", "collection.description_too_long",
       "collection.price_too_high", "collection.cover_media_missing"}),
-    (dict(price=Money(99)), {"collection.price_too_low"}),
+    (dict(price=Money(99), cover=Cover(image_path="/nowhere/cover.png")),
+     {"collection.price_too_low", "collection.cover_image_missing"}),
     (dict(price=Money(999, "EUR")), {"collection.currency_not_accepted"}),
 ]
 

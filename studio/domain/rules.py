@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Literal
 
 from studio.domain.models import CollectionView, Episode, MediaInfo
@@ -35,6 +36,7 @@ CODES: dict[str, Severity] = {
     "collection.currency_not_accepted": ERROR,
     "collection.cover_missing": WARNING,
     "collection.cover_media_missing": WARNING,
+    "collection.cover_image_missing": ERROR,
     "episode.too_short": ERROR,
     "episode.too_long": ERROR,
     "episode.trim_beyond_media": ERROR,
@@ -185,6 +187,12 @@ def _check_collection(view: CollectionView, profile: PublishProfile) -> list[Pro
                 "collection.cover_media_missing",
                 tr("The cover is a frame of a video file that cannot be found."),
                 field="cover", fix=tr("Reconnect the file or pick another cover.")))
+    elif cover.image_path and not Path(cover.image_path).is_file():
+        # Export would render every episode and then fail on the cover.
+        out.append(_problem(
+            "collection.cover_image_missing",
+            tr("The cover image {path} cannot be found.").format(path=cover.image_path),
+            field="cover", fix=tr("Put the image back, or pick another cover.")))
     return out
 
 

@@ -312,7 +312,12 @@ class Library:
         if not found:
             raise NotFound(tr("No episode '{ref}'. 'studio show COLLECTION' lists them.").format(
                 ref=ref))
-        return rows.episode_from_row(found[0])
+        episode = rows.episode_from_row(found[0])
+        if collection_id is not None and episode.collection_id != collection_id:
+            # Named by id in a command about one collection: never act on another's.
+            raise NotFound(tr("Episode '{ref}' is not in '{title}'.").format(
+                ref=ref, title=self.collection(collection_id).title))
+        return episode
 
     def add_episode(self, episode: Episode) -> Episode:
         """Append ``episode`` (its position is set to the end of its collection)."""
