@@ -1,5 +1,6 @@
 """Money parsing/formatting and timecodes, with property-based round trips."""
 
+import math
 from fractions import Fraction
 
 import pytest
@@ -124,8 +125,18 @@ def test_frame_timecode_round_trip_lands_on_same_frame(us: int, rate: Fraction) 
     back = parse_timecode(text, rate)
     assert format_timecode(back, rate) == text
     assert back <= us  # the start of the frame that shows at ``us``
-    if rate.denominator == 1:
-        assert back * rate // US == us * rate // US
+    frame = us * rate // US
+    assert back * rate // US == frame and back == math.ceil(frame / rate * US)
+
+
+def test_frame_timecodes_at_29_97_count_frames_as_editing_apps_do() -> None:
+    """Non-drop-frame: a timecode 'second' is 30 frames. 00:00:01:29 is frame 59 (it was
+    read as 1 s + 29/29.97 s, inside frame 58); at 10 minutes the two readings are 18
+    frames apart."""
+    ntsc = Fraction(30000, 1001)
+    assert parse_timecode("00:00:01:29", ntsc) == math.ceil(Fraction(59 * 1001, 30000) * US)
+    assert format_timecode(parse_timecode("00:00:01:29", ntsc), ntsc) == "00:00:01:29"
+    assert format_timecode(math.ceil(Fraction(18000 * 1001, 30000) * US), ntsc) == "00:10:00:00"
 
 
 def test_timerange_refuses_empty_and_reversed() -> None:

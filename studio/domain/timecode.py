@@ -2,7 +2,7 @@
 
 Accepted input: ``62.5`` and ``62.5s`` (seconds), ``1:02`` (m:ss),
 ``1:02:03`` (h:mm:ss), ``00:01:02.500``, ``1m2.5s``, and ``00:01:02:15``
-(hh:mm:ss:ff, frames at a given frame rate).
+(hh:mm:ss:ff, frames at a given frame rate, non-drop-frame as in editing apps).
 """
 
 from __future__ import annotations
@@ -62,9 +62,12 @@ def parse_timecode(text: str, frame_rate: Fraction | None = None) -> int:
                                              rate=decimal(f"{float(frame_rate):g}"))
                 )
             _check_sexagesimal(text, [mm, ss])
+            # Frames counted as editing apps do (non-drop-frame): at 29.97 fps a
+            # "second" of timecode is 30 frames, so 00:00:01:29 is frame 59.
             seconds = int(hh) * 3600 + int(mm) * 60 + int(ss)
+            frame = seconds * _frames_per_second(frame_rate) + int(ff)
             # Round up: the first microsecond that shows this frame, never the one before.
-            return math.ceil((seconds + Fraction(int(ff)) / Fraction(frame_rate)) * US)
+            return math.ceil(Fraction(frame) / Fraction(frame_rate) * US)
         if any("." in p for p in parts[:-1]):
             raise InvalidValue(tr("'{text}' is not a time; only seconds take decimals.").format(
                 text=text.strip()))
@@ -100,15 +103,19 @@ def format_duration(us: int) -> str:
 
 
 def format_timecode(us: int, frame_rate: Fraction | None = None) -> str:
-    """Exact form: ``00:01:02.500``, or ``00:01:02:15`` when a frame rate is given."""
+    """Exact form: ``00:01:02.500``, or ``00:01:02:15`` when a frame rate is given (the
+    frame on screen at ``us``, counted as editing apps do: see parse_timecode)."""
     sign = "-" if us < 0 else ""
     us = abs(us)
+    if frame_rate is not None:
+        frame = int(Fraction(us, US) * Fraction(frame_rate))
+        seconds, ff = divmod(frame, _frames_per_second(Fraction(frame_rate)))
+        h, rem = divmod(seconds, 3600)
+        m, s = divmod(rem, 60)
+        return f"{sign}{h:02d}:{m:02d}:{s:02d}:{ff:02d}"
     seconds, rest = divmod(us, US)
     h, rem = divmod(seconds, 3600)
     m, s = divmod(rem, 60)
-    if frame_rate is not None:
-        frame = int(Fraction(rest, US) * Fraction(frame_rate))
-        return f"{sign}{h:02d}:{m:02d}:{s:02d}:{frame:02d}"
     return f"{sign}{h:02d}:{m:02d}:{s:02d}.{rest // 1000:03d}"
 
 
