@@ -42,7 +42,7 @@ def create_demo(
         paths.append(path)
     progress(Progress(episodes, episodes, "adding"))
     lib = ctx.library
-    c = lib.create_collection(DEMO_TITLE)
+    c = lib.create_collection(lib.free_title(DEMO_TITLE))
     c = actions.set_collection_fields(
         lib, c, price="4.99", currency="USD",
         description="Quick recipes for busy evenings, one technique per episode.",

@@ -218,6 +218,29 @@ def test_an_episode_id_of_another_collection_is_refused(studio, clip_vertical):
     assert [e.id for e in beta.episodes] == [other] and beta.episodes[0].trim.start == 0
 
 
+def test_loudness_of_a_missing_file_says_to_relink(studio, tmp_path, clip_vertical):
+    clip = tmp_path / "take.mp4"
+    shutil.copy(clip_vertical, clip)
+    studio("new", "Gone")
+    studio("add", "Gone", clip)
+    clip.unlink()
+    code, _, err = studio("loudness", "Gone:1")
+    assert code == 2 and "media file is missing" in err and "relink" in err
+    assert "ffmpeg" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_second_collection_with_a_title_in_use_is_refused_and_demo_numbers_itself(studio):
+    """Two collections with one title broke every command that names it by title."""
+    assert studio("new", "Paris")[0] == 0
+    code, _, err = studio("new", "paris")
+    assert code == 2 and "already exists" in err
+    assert studio("demo", "--episodes", "1")[0] == 0
+    code, out, _ = studio("demo", "--episodes", "1")
+    assert code == 0 and "(2)" in out
+    code, out, _ = studio("show", "Demo: Five-minute kitchen (2)")
+    assert code == 0, out
+
+
 def test_user_mistakes_are_one_line_errors(studio):
     for args in (["show", "Nope"], ["trim", "3", "--in", "1"], ["set", "Nope", "--price", "2"],
                  ["relink", "/does/not/exist"], ["add", "Nope", "/tmp"]):  # fmt: skip

@@ -16,6 +16,7 @@ from studio.domain.models import Collection, Episode
 from studio.domain.profiles import load_profile
 from studio.domain.rules import is_ready, summary
 from studio.domain.timecode import format_duration, format_timecode
+from studio.i18n import tr
 from studio.store.library import Library
 
 
@@ -63,7 +64,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         load_profile(args.profile)
-        c = ctx.library.create_collection(args.title.strip() or "Untitled", args.profile)
+        title = args.title.strip() or "Untitled"
+        if ctx.library.title_taken(title):
+            raise UserError(tr("A collection called '{title}' already exists; give this one "
+                               "another title.").format(title=title))  # fmt: skip
+        c = ctx.library.create_collection(title, args.profile)
         if args.price or args.currency or args.description is not None:
             actions.set_collection_fields(
                 ctx.library, c, price=args.price, currency=args.currency,
@@ -352,6 +357,11 @@ def cmd_loudness(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         ep = _episode(ctx.library, args)
         media = ctx.library.media(ep.media_fingerprint)
+        if media is not None and (media.missing or not Path(media.path).is_file()):
+            raise UserError(
+                tr("Episode {n} '{title}': its media file is missing ({path}). Relink it first "
+                   "(studio relink FOLDER).").format(n=ep.position, title=ep.title,
+                                                     path=media.path))  # fmt: skip
         if media is None or not media.info.has_audio:
             raise UserError(f"Episode {ep.position} '{ep.title}' has no sound.")
         m = measure(media.path, ep.trim.start, ep.duration)

@@ -196,6 +196,20 @@ class Library:
             raise NotFound(tr("No collection with id {id}.").format(id=collection_id))
         return rows.collection_from_row(found[0])
 
+    def title_taken(self, title: str) -> bool:
+        """Whether a collection already has this title (any case): commands name
+        collections by title, so two with one title could only be told apart by id."""
+        return bool(list(self.db.query(
+            "SELECT 1 FROM collections WHERE title = ? COLLATE NOCASE LIMIT 1", [title.strip()])))
+
+    def free_title(self, title: str) -> str:
+        """``title``, or ``title (2)``, ``(3)``... the first one no collection has."""
+        candidate, n = title, 1
+        while self.title_taken(candidate):
+            n += 1
+            candidate = f"{title} ({n})"
+        return candidate
+
     def find_collection(self, ref: str) -> Collection:
         """A collection named by id, id prefix (4+ characters) or title (any case)."""
         ref = ref.strip()
