@@ -241,6 +241,16 @@ def test_a_second_collection_with_a_title_in_use_is_refused_and_demo_numbers_its
     assert code == 0, out
 
 
+def test_an_episode_title_is_one_line_and_never_empty(studio, clip_vertical):
+    studio("new", "Titles")
+    studio("add", "Titles", clip_vertical)
+    code, _, err = studio("episode", "Titles:1", "--title", "  ")
+    assert code == 2 and "cannot be empty" in err
+    assert studio("episode", "Titles:1", "--title", "Day\tone\nin Paris")[0] == 0
+    _, view = _episodes(studio.library, "Titles")
+    assert view.episodes[0].title == "Day one in Paris"
+
+
 def test_user_mistakes_are_one_line_errors(studio):
     for args in (["show", "Nope"], ["trim", "3", "--in", "1"], ["set", "Nope", "--price", "2"],
                  ["relink", "/does/not/exist"], ["add", "Nope", "/tmp"]):  # fmt: skip

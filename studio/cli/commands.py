@@ -212,7 +212,11 @@ def cmd_episode(args: argparse.Namespace) -> int:
         ep = _episode(ctx.library, args)
         changes: dict = {}
         if args.title is not None:
-            changes["title"] = args.title.strip()
+            # One line: a tab or a line break in a title breaks every table that shows it.
+            title = " ".join(args.title.split())
+            if not title:
+                raise UserError(tr("The title cannot be empty."))
+            changes["title"] = title
         if args.free_preview is not None:
             changes["free_preview"] = args.free_preview
         ep = ctx.library.update_episode(ep.with_(**changes))
