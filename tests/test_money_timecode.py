@@ -46,6 +46,17 @@ def test_money_parse_refuses(text: str) -> None:
     assert err.value.message.endswith(".")
 
 
+def test_money_parse_says_what_is_wrong() -> None:
+    """'190.001' was read as 190001 ('above the maximum'), 'abc' as a currency."""
+    with pytest.raises(InvalidValue, match="unclear: three digits"):
+        Money.parse("190.001", currency="USD")
+    with pytest.raises(InvalidValue, match="unclear"):
+        Money.parse("4,999")
+    with pytest.raises(InvalidValue, match="is not a price"):
+        Money.parse("abc", currency="USD")
+    assert Money.parse("1,234.50") == Money(123450) and Money.parse("1.234.567") == Money(123456700)
+
+
 def test_money_parse_currency_conflict() -> None:
     with pytest.raises(InvalidValue, match="EUR"):
         Money.parse("9.99 EUR", currency="USD")

@@ -51,6 +51,9 @@ class Money:
             found_currency = m.group(1).upper()
             raw = raw[: m.start()] + raw[m.end() :]
         raw = raw.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+        if not re.search(r"[0-9]", raw):  # 'abc', 'tbd': words, not a currency and a price
+            raise InvalidValue(tr("'{text}' is not a price; type an amount such as 9.99.").format(
+                text=text.strip()))
         code = (currency or found_currency or "USD").upper()
         if currency and found_currency and currency.upper() != found_currency:
             raise InvalidValue(
@@ -67,6 +70,12 @@ class Money:
         # any other separator groups thousands.
         whole, frac = raw, ""
         m = re.search(r"[.,]([0-9]*)$", raw)
+        if m and 0 < exp < 3 == len(m.group(1)) and len(re.findall(r"[.,]", raw)) == 1:
+            # '190.001': cents with a typo, or thousands? A price must not be a guess.
+            raise InvalidValue(
+                tr("'{text}' is unclear: three digits follow the separator. Type cents with "
+                   "two digits (such as 9.99), thousands with no separator (such as 1234)."
+                   ).format(text=text.strip()))  # fmt: skip
         if m and exp > 0 and 1 <= len(m.group(1)) <= exp and raw.count(raw[m.start()]) == 1:
             whole, frac = raw[: m.start()], m.group(1)
         elif m and len(m.group(1)) not in (0, 3):
