@@ -130,6 +130,9 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
                 name=path.name, path=path))
         if path.is_dir():
             raise UserError(tr("{name}: is a folder with no video files.").format(name=path.name))
+        if not path.is_file():  # a named pipe or a device would block the reading for ever
+            raise UserError(tr("{name}: is not a file (a pipe or a device?).").format(
+                name=path.name))
         profile.check_episode_count(lib.episode_count(collection.id) + 1)
         record, reused = media_for_file(lib, path)
         episode = Episode(

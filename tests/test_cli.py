@@ -251,6 +251,23 @@ def test_an_episode_title_is_one_line_and_never_empty(studio, clip_vertical):
     assert view.episodes[0].title == "Day one in Paris"
 
 
+def test_export_of_a_collection_that_is_not_ready_says_so(studio, tmp_path, clip_vertical):
+    studio("new", "Draft")  # no price, no description, no cover: not ready
+    studio("add", "Draft", clip_vertical)
+    code, out, _ = studio("export", "Draft", "--to", tmp_path / "kit")
+    assert code == 0 and "Not ready to publish yet" in out and "studio check 'Draft'" in out
+
+
+def test_adding_a_named_pipe_is_refused_not_a_hang(studio, tmp_path, clip_vertical):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are POSIX")
+    pipe = tmp_path / "stream.mp4"
+    os.mkfifo(pipe)
+    studio("new", "Pipes")
+    code, out, err = studio("add", "Pipes", pipe, clip_vertical)  # would block on the pipe
+    assert "stream.mp4: is not a file" in err and "Added 1 of 2" in out
+
+
 def test_user_mistakes_are_one_line_errors(studio):
     for args in (["show", "Nope"], ["trim", "3", "--in", "1"], ["set", "Nope", "--price", "2"],
                  ["relink", "/does/not/exist"], ["add", "Nope", "/tmp"]):  # fmt: skip

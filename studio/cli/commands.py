@@ -340,6 +340,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"{len(result.reused)} unchanged, {len(result.removed)} removed.")  # fmt: skip
         if result.cover is None:
             say("No cover: choose one (a frame or an image) before publishing.")
+        problems = actions.check_collection(ctx.library, ctx.library.collection(c.id))
+        if not is_ready(problems):
+            say(tr("Not ready to publish yet: {summary}. See them with: {command}").format(
+                summary=summary(problems), command=f"studio check '{c.title}'"))  # fmt: skip
     return 0
 
 
