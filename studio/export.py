@@ -174,7 +174,7 @@ def _plain_name(name: object) -> bool:
             and "\\" not in name and name.endswith(".mp4") and not name.startswith("."))
 
 
-def _check_folder(lib: Library, plan: ExportPlan, folder: Path, old: dict) -> None:
+def _check_folder(plan: ExportPlan, folder: Path, old: dict) -> None:
     """Refuse a folder where export would write over files it did not write."""
     c = plan.collection
     owner = old.get("collection") or {}
@@ -229,7 +229,7 @@ def export_collection(
     folder.mkdir(parents=True, exist_ok=True)
     with folder_lock(folder):
         old = _read_manifest(folder)
-        _check_folder(lib, plan, folder, old)
+        _check_folder(plan, folder, old)
         _remove_partials(folder)
         return _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
 
