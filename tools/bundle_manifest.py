@@ -9,8 +9,10 @@ tests run where PyInstaller is not installed.
 
 from __future__ import annotations
 
+import platform as _platform
 import re
 import sys
+import sysconfig
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -257,6 +259,64 @@ def unreferenced_libraries(needed: Mapping[str, Iterable[str]], folder: str) -> 
                 seen.add(dest)
                 todo.append(dest)
     return set(inside) - seen
+
+
+# -- reference LAPACK for OpenCV (Linux) ----------------------------------------------------
+
+# The OpenCV wheel vendors OpenBLAS (39 MB, with its own libgfortran) for the 18
+# BLAS and LAPACK routines cv2.abi3.so links: gemm, solve, SVD, QR, Cholesky.
+# The app calls none of them (face detection, resizing, blurring and the image
+# codecs do not), and NumPy carries its own OpenBLAS under other symbol names
+# (ILP64, ``scipy_`` prefix), so the two cannot share. The Linux build links
+# cv2 to the build machine's reference LAPACK and BLAS instead (7.8 MB, netlib;
+# Debian's liblapack3 and libblas3), whose libgfortran needs are met by NumPy's
+# copy, and leaves out OpenCV's OpenBLAS: about 34 MB less. The spec checks with
+# nm that every symbol is defined; otherwise, or without those packages, OpenCV
+# keeps its OpenBLAS.
+REFERENCE_LAPACK = ("liblapack.so.3", "libblas.so.3")
+NUMPY_LIBS = "numpy.libs"
+
+
+def _in_folder(dests: Iterable[str], folder: str, prefix: str) -> list[str]:
+    """The places in ``folder`` whose file name starts with ``prefix``."""
+    found = []
+    for dest in dests:
+        parent, _, name = dest.replace("\\", "/").rpartition("/")
+        if parent == folder and name.startswith(prefix):
+            found.append(dest)
+    return found
+
+
+def opencv_openblas(dests: Iterable[str]) -> list[str]:
+    """OpenCV's vendored OpenBLAS among the places in the bundle."""
+    return _in_folder(dests, OPENCV_LIBS, "libopenblas")
+
+
+def numpy_gfortran(dests: Iterable[str]) -> str | None:
+    """NumPy's vendored libgfortran (place in the bundle), if it has one."""
+    return next(iter(_in_folder(dests, NUMPY_LIBS, "libgfortran")), None)
+
+
+def reference_lapack(roots: Iterable[Path] | None = None) -> dict[str, Path] | None:
+    """``{"liblapack.so.3": path, "libblas.so.3": path}`` of netlib's reference libraries.
+
+    Looks where Debian (``lapack/``, ``blas/`` under the multiarch folder) and
+    Fedora (``/usr/lib64``) put them. A name that resolves to OpenBLAS or
+    another optimised build (an alternative the machine chose) does not count:
+    those are as big as what they would replace.
+    """
+    if roots is None:
+        arch = sysconfig.get_config_var("MULTIARCH") or f"{_platform.machine()}-linux-gnu"
+        roots = [Path("/usr/lib") / arch, Path("/usr/lib64"), Path("/usr/lib")]
+    found: dict[str, Path] = {}
+    for name in REFERENCE_LAPACK:
+        sub = name.split(".")[0].removeprefix("lib")  # lapack/, blas/
+        for root in roots:
+            for candidate in (root / sub / name, root / name):
+                real = candidate.resolve()
+                if candidate.is_file() and not re.search(r"openblas|blis|atlas|mkl", str(real)):
+                    found.setdefault(name, candidate)
+    return found if len(found) == len(REFERENCE_LAPACK) else None
 
 
 def strip_debug_wanted(dest: str) -> bool:
