@@ -191,6 +191,31 @@ def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_p
     assert (kit / "01 - vertical.mp4").stat().st_size == manifest["episodes"][0]["size"]
 
 
+def test_an_export_failure_names_the_folder_as_typed(window, qtbot, monkeypatch, tmp_path,
+                                                    clip_vertical):
+    """A name with < or & is shown as it is, not read as markup and half hidden."""
+    from PySide6.QtGui import QTextDocument
+
+    from studio.ui.export_dialog import ExportDialog
+
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    dialog = ExportDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30_000)
+    taken = tmp_path / "kit <i>final<i> & co"
+    taken.write_text("a file where the folder should be")
+    dialog.folder.setText(str(taken))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "c62828" in dialog.status.text(), timeout=30_000)
+    shown = QTextDocument()
+    shown.setHtml(dialog.status.text())
+    assert "kit <i>final<i> & co" in shown.toPlainText()
+    assert dialog.export_button.isEnabled() and dialog.close_button.isVisible()
+    assert taken.read_text() == "a file where the folder should be"
+
+
 @pytest.fixture
 def slow_probe(monkeypatch):
     """Probing takes 50 ms a file, as on long camera files, so an import lasts long

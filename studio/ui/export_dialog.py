@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,6 +33,7 @@ from studio.editor.cut_plan import RenderSettings
 from studio.store.library import Library
 from studio.tasks import Progress
 from studio.ui.controller import StudioController
+from studio.ui.job_table import BAR_STEPS, job_table, put_bar, set_fraction, show_error
 from studio.ui.operations import Op, Task
 from studio.ui.settings import reframe_combo
 
@@ -75,15 +74,8 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Sound"), loud_row)
         form.addRow("", self.reencode)
 
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Episode"), self.tr("Plan"),
-                                              self.tr("Why"), self.tr("Progress")])  # fmt: skip
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName(self.tr("Export plan"))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = job_table([self.tr("#"), self.tr("Episode"), self.tr("Plan"), self.tr("Why"),
+                                self.tr("Progress")], self.tr("Export plan"), stretch=3)
         self.table.setColumnWidth(0, 36)
         self.table.setColumnWidth(1, 220)
         width = self.table.fontMetrics().horizontalAdvance  # the plan column fits its words:
@@ -172,11 +164,8 @@ class ExportDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(job.plan.summary() if col == 3 else text)
                 self.table.setItem(row, col, item)
-            bar = QProgressBar()
-            bar.setRange(0, 1000)
-            bar.setValue(0)
-            bar.setFormat(self.tr("about {0} s").format(max(1, round(job.plan.estimate_s))))
-            self.table.setCellWidget(row, 4, bar)
+            put_bar(self.table, row, 4,
+                    self.tr("about {0} s").format(max(1, round(job.plan.estimate_s))))
         if plan.jobs:
             self.table.selectRow(0)
         minutes = plan.estimate_s / 60
@@ -187,7 +176,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"<span style='color:#c62828'>{exc}</span>")
+        show_error(self.status, exc)
         self.export_button.setEnabled(self.plan is not None)
         self.cancel_button.hide()
         self.close_button.show()
@@ -222,23 +211,23 @@ class ExportDialog(QDialog):
             acc += weights[j.key]
 
         def progress(p: Progress) -> None:
-            self.overall.setValue(int(1000 * (p.fraction or 0)))
+            set_fraction(self.overall, p.fraction)
             done = p.done
             for key, row in rows.items():
                 bar = self.table.cellWidget(row, 4)
                 frac = (done - starts[key]) / weights[key]
                 if 0 < frac < 1:
-                    bar.setValue(int(1000 * frac))
+                    set_fraction(bar, frac)
                     bar.setFormat("%p%")
 
         def episode_done(value) -> None:
             key, state = value
             bar = self.table.cellWidget(rows[key], 4)
-            bar.setValue(1000)
+            set_fraction(bar, 1.0)
             bar.setFormat(self.tr("Done") if state == "rendered" else self.tr("Unchanged"))
 
-        self.overall.setRange(0, 1000)
-        self.overall.setValue(0)
+        self.overall.setRange(0, BAR_STEPS)
+        set_fraction(self.overall, 0.0)
         self.export_button.setEnabled(False)
         self.cancel_button.show()
         self.close_button.hide()
@@ -253,7 +242,7 @@ class ExportDialog(QDialog):
 
     def _done(self, result: export.ExportResult) -> None:
         self.task = None
-        self.overall.setValue(1000)
+        set_fraction(self.overall, 1.0)
         self.status.setText(self.tr(
             "Exported: {0} rendered, {1} unchanged, {2} removed.").format(
             len(result.rendered), len(result.reused), len(result.removed)))  # fmt: skip

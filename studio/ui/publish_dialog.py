@@ -14,11 +14,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from studio.store.library import Library
 from studio.store.sync_state import SyncStore, TargetRecord
 from studio.sync.status import SyncEvent
 from studio.sync.targets import FOLDER, SERIES_API
+from studio.ui.job_table import job_table, put_bar, set_fraction, show_error
 from studio.ui.operations import Op, Task
 
 
@@ -56,14 +54,9 @@ class PublishDialog(QDialog):
         self.add_folder = QPushButton(self.tr("Add a folder target…"))
         self.sign_in = QPushButton(self.tr("Sign in…"))
         self.sign_in.setToolTip(self.tr("Opens your browser to sign in to the platform"))
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("State"),
-                                              self.tr("Progress"), self.tr("Speed"),
-                                              self.tr("Time left")])  # fmt: skip
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName(self.tr("Upload progress"))
+        self.table = job_table([self.tr("Item"), self.tr("State"), self.tr("Progress"),
+                                self.tr("Speed"), self.tr("Time left")],
+                               self.tr("Upload progress"), stretch=0)  # fmt: skip
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.publish_button = QPushButton(self.tr("Publish"))
@@ -181,9 +174,7 @@ class PublishDialog(QDialog):
             self.table.setItem(row, 0, QTableWidgetItem(label or key))
             for col in (1, 3, 4):
                 self.table.setItem(row, col, QTableWidgetItem(""))
-            bar = QProgressBar()
-            bar.setRange(0, 1000)
-            self.table.setCellWidget(row, 2, bar)
+            put_bar(self.table, row, 2)
             self.rows[key] = row
         return self.rows[key]
 
@@ -206,9 +197,9 @@ class PublishDialog(QDialog):
             if e.kind == "item":
                 self.table.item(row, 1).setText(states.get(e.state, e.state))
                 if e.state in ("uploaded", "registered"):
-                    self.table.cellWidget(row, 2).setValue(1000)
+                    set_fraction(self.table.cellWidget(row, 2), 1.0)
             elif e.kind == "progress":
-                self.table.cellWidget(row, 2).setValue(int(1000 * (e.fraction or 0)))
+                set_fraction(self.table.cellWidget(row, 2), e.fraction)
                 self.table.item(row, 3).setText(_speed(e.speed))
                 self.table.item(row, 4).setText(_eta(e.eta_s))
 
@@ -246,7 +237,7 @@ class PublishDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        self.status.setText(f"<span style='color:#c62828'>{exc}</span>")
+        show_error(self.status, exc)
 
     def reject(self) -> None:
         if self.task is not None:
