@@ -49,10 +49,16 @@ def safe_filename(text: str, limit: int = 60) -> str:
     return text[:limit].rstrip() or "Episode"
 
 
-def render_key(episode: Episode, settings: RenderSettings, profile: str) -> str:
-    data = json.dumps([ENGINE_VERSION, episode.media_fingerprint, episode.trim.start,
-                       episode.trim.end, settings.key(), profile])  # fmt: skip
-    return hashlib.sha256(data.encode()).hexdigest()[:24]
+def render_key(episode: Episode, settings: RenderSettings, profile: str,
+               plan: CutPlan | None = None) -> str:  # fmt: skip
+    """What an episode's render depends on: a kit file with the same key is reused."""
+    parts = [ENGINE_VERSION, episode.media_fingerprint, episode.trim.start, episode.trim.end,
+             settings.key(), profile]  # fmt: skip
+    if plan is not None and plan.decode_from is not None:
+        # Renders that start after an intra-refresh keyframe began with frozen frames
+        # before this was read: those (only those) are made again.
+        parts.append("decode-from-recovery")
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
 def sha256_file(path: Path) -> str:
@@ -106,7 +112,7 @@ def plan_export(lib: Library, collection: Collection, settings: RenderSettings) 
         plan = plan_cut(media.info, cut_points(media.path, media.info, ep.trim), profile,
                         settings)  # fmt: skip
         name = f"{ep.position:0{width}d} - {safe_filename(ep.title or 'Episode')}.mp4"
-        jobs.append(EpisodeJob(ep, media, plan, name, render_key(ep, settings, profile.id)))
+        jobs.append(EpisodeJob(ep, media, plan, name, render_key(ep, settings, profile.id, plan)))
     return ExportPlan(collection, jobs, settings)
 
 

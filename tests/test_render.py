@@ -336,6 +336,32 @@ def test_an_open_gop_source_is_reencoded_and_says_why(clip_open_gop, grabber, tm
     assert plan.strategy is Strategy.REENCODE and "keyframes are open" in plan.reason
 
 
+@pytest.fixture(scope="module")
+def clip_intra_refresh(tmp_path_factory) -> Path:
+    """x264's periodic intra refresh (low-latency recorders, some drones): only the
+    first frame is an IDR; every second, a refresh start is flagged as a keyframe."""
+    return lavfi_clip(tmp_path_factory.mktemp("ir") / "intra-refresh.mp4",
+                      video=("-x264-params", "keyint=30:intra-refresh=1:bframes=3"))
+
+
+@pytest.mark.parametrize("start, end", [
+    (2_200_000, 2_500_000),  # just after a refresh start: re-encoded
+    (3_300_000, 3_600_000),  # after the last one: the range is one keyframe interval
+    (3_966_667, 4_000_000),  # the last frame alone
+    (1_100_000, 3_900_000),  # most of the clip
+])  # fmt: skip
+def test_an_intra_refresh_source_renders_the_frames_of_its_trim(clip_intra_refresh, grabber,
+                                                                tmp_path, start, end):
+    """Decoding from a refresh start shows nothing until the picture has recovered
+    (here about 1.5 s): the encode began with one frozen frame repeated in place of
+    the first ones, and a trim after the last refresh start failed outright."""
+    plan, _ = render_and_check(clip_intra_refresh, TimeRange(start, end),
+                               tmp_path / "ir.mp4", grabber)  # fmt: skip
+    assert plan.strategy is not Strategy.COPY
+    if start > 1_500_000:  # the keyframe before the in point does not show it in time
+        assert plan.decode_from is not None and plan.decode_from < start - 1_000_000
+
+
 def test_a_file_cut_between_keyframes_is_reencoded_and_says_why(clip_bframes, grabber,
                                                                 tmp_path):  # fmt: skip
     """A file cut by stream copy at a non-keyframe (as other tools do) keeps hidden

@@ -88,6 +88,11 @@ class CutPoints:
     # Frames that cannot be copied at all (see uncopyable_reasons):
     open_gop: bool = False  # the first keyframe to copy is not an IDR: later frames refer back
     pre_roll: bool = False  # the file starts between keyframes (an edit list hides frames)
+    # Where to start decoding when the keyframe before the in point is not a clean
+    # start (an intra-refresh recovery point, an open-GOP I frame): an earlier
+    # keyframe, from which the picture has recovered by the in point (see
+    # cut_points._recovering_keyframe). None: the keyframe before the in point.
+    decode_from: int | None = None
 
     def frames(self, start: int, end: int) -> int:
         return max(0, round(Fraction(end - start) / self.frame_duration))
@@ -122,6 +127,7 @@ class CutPlan:
     output: OutputFormat
     estimate_s: float
     notes: tuple[str, ...] = field(default=())
+    decode_from: int | None = None  # see CutPoints.decode_from; for what starts at the in point
 
     @property
     def duration(self) -> int:
@@ -231,7 +237,8 @@ def plan_cut(
         reason = reduce(lambda a, b: tr("{reasons}; {reason}").format(reasons=a, reason=b),
                         reasons)
         return CutPlan(Strategy.REENCODE, reason[0].upper() + reason[1:], start, end, frames,
-                       seg, audio, out, _estimate(info, seg, out, audio, settings))  # fmt: skip
+                       seg, audio, out, _estimate(info, seg, out, audio, settings),
+                       decode_from=cuts.decode_from)  # fmt: skip
 
     segments = _smart_segments(cuts)
     frames = sum(s.frames for s in segments)
@@ -260,7 +267,8 @@ def plan_cut(
             if settings.normalize_loudness else tr("the sound is re-encoded to AAC")  # fmt: skip
         reason = tr("{reason}; {note}").format(reason=reason, note=note)
     return CutPlan(strategy, reason, start, end, frames, tuple(segments), audio, out,
-                   _estimate(info, tuple(segments), out, audio, settings))  # fmt: skip
+                   _estimate(info, tuple(segments), out, audio, settings),
+                   decode_from=cuts.decode_from)  # fmt: skip
 
 
 def uncopyable_reasons(cuts: CutPoints) -> list[str]:

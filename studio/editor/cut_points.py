@@ -9,6 +9,7 @@ hidden pre-roll). ``snap_trim`` moves a trim onto frame boundaries.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -57,13 +58,17 @@ def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange, *,
     # A copy starts at the first keyframe at or after the in point.
     open_gop = bool(decode_order and info.video_codec == "h264" and k_after_in
                     and k_after_in.time_us < out_end and not _is_idr(path, k_after_in.time_us))
+    decode_from = None
+    if decode_order and info.video_codec == "h264" and k_before_in > 0 \
+            and not _is_idr(path, k_before_in):  # fmt: skip
+        decode_from = _recovering_keyframe(path, k_before_in, in_frame)
     return CutPoints(
         in_frame=in_frame, out_end=out_end, key_before_in=k_before_in,
         key_after_in=k_after_in.time_us if k_after_in and k_after_in.time_us < out_end else None,
         key_before_out=k_before_out, reordering=reordering,
         media_end=media_end, frame_duration=fd, out_on_keyframe=out_on_keyframe,
         copyable_to=copyable_to, open_gop=open_gop,
-        pre_roll=timeline.first_pts < timeline.start_pts,
+        pre_roll=timeline.first_pts < timeline.start_pts, decode_from=decode_from,
     )  # fmt: skip
 
 
@@ -89,6 +94,49 @@ def _is_idr(path: str | Path, time_us: int) -> bool:
         except av.error.FFmpegError:
             pass
     return True
+
+
+def _recovering_keyframe(path: str | Path, key_us: int, frame_us: int) -> int | None:
+    """The keyframe to decode from so that the frame at ``frame_us`` is shown, when the
+    keyframe before it (``key_us``) is not an IDR; None when that one will do.
+
+    After such a keyframe (x264's intra refresh flags each refresh start as one;
+    an open GOP's I frame) FFmpeg's decoder, in the ffmpeg command as in PyAV,
+    shows nothing until the picture has recovered: with intra refresh and
+    B-frames, one or two keyframe intervals later. An encode starting there
+    would fill the gap with the first frame it got. This decodes from each
+    earlier keyframe, the nearest first, until the frame is shown.
+    """
+    index = keyframes.default_index()
+    timeline = index.timeline(path)
+    key = key_us
+    for _ in range(_RECOVERY_TRIES):
+        if key <= 0 or _first_frame_shown_from(path, timeline, key) <= frame_us:
+            return None if key == key_us else key
+        key = index.keyframe_at_or_before(path, key - 1).time_us
+    return 0  # from the start: always right, slower
+
+
+_RECOVERY_TRIES = 12  # keyframes to go back before decoding from the very start
+
+
+def _first_frame_shown_from(path: str | Path, timeline, key_us: int) -> float:
+    """Media time of the first frame the decoder shows after a seek to the keyframe at
+    ``key_us`` (infinity when none): a late seek only makes it later, on the safe side."""
+    try:
+        container, stream = keyframes.open_video(path)
+    except UserError:
+        return math.inf
+    with container:
+        try:
+            container.seek(timeline.to_pts(key_us), stream=stream, backward=True,
+                           any_frame=False)  # fmt: skip
+            for frame in container.decode(stream):
+                if frame.pts is not None:
+                    return timeline.to_us(frame.pts)
+        except av.error.FFmpegError:
+            pass
+    return math.inf
 
 
 def _nal_types(data: bytes, length: int | None) -> set[int]:

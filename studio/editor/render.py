@@ -244,8 +244,14 @@ def _reencode(src, info, plan, part, offset, audio_filter, settings, progress, c
     else:
         chain += (f"[vfps]scale={out.width}:{out.height}:flags=lanczos,setsar=1[vsized]")
     chain += ";[vsized]format=yuv420p[vout]"
-    argv = [ffmpeg_exe(), *GLOBAL_ARGS, "-y", "-ss", fftime(plan.start + offset - 500),
-            "-i", str(src), "-filter_complex", chain, "-map", "[vout]"]  # fmt: skip
+    if plan.decode_from is None:
+        argv = [ffmpeg_exe(), *GLOBAL_ARGS, "-y", "-ss", fftime(plan.start + offset - 500),
+                "-i", str(src)]  # fmt: skip
+    else:  # decode from an earlier keyframe (see CutPoints.decode_from), keep from the in point
+        seek = plan.decode_from + offset + 500
+        argv = [ffmpeg_exe(), *GLOBAL_ARGS, "-y", "-ss", fftime(seek), "-i", str(src),
+                "-ss", fftime(plan.start + offset - 500 - seek)]  # fmt: skip
+    argv += ["-filter_complex", chain, "-map", "[vout]"]
     if plan.audio != "none":
         argv += ["-map", "0:a:0"]
         if audio_filter:

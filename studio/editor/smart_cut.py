@@ -70,7 +70,8 @@ def smart_join(src, plan, part, work, offset, half, settings, cancel, label, ste
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         futures = {
             i: pool.submit(render_segment, src, seg, pieces[i], offset, half, settings, stop,
-                           label, steps.callback(i, seg.end - seg.start), timing)
+                           label, steps.callback(i, seg.end - seg.start), timing,
+                           plan.decode_from if seg.start == plan.start else None)
             for i, seg in jobs
         }  # fmt: skip
         if not piped:
@@ -285,7 +286,8 @@ def keyframe_input(src: Path, keyframe_us: int, half):
 
 
 def render_segment(src, seg: Segment, piece: Path, offset, half, settings, cancel, label,
-                    on_progress, timing: _PartTiming) -> None:  # fmt: skip
+                    on_progress, timing: _PartTiming,
+                    decode_from: int | None = None) -> None:  # fmt: skip
     # faststart: the join may read the part through a pipe, where the index must come first.
     part_args = {"f": "mp4", "video_track_timescale": timing.timescale, "movflags": "+faststart"}
     if seg.mode == "copy":
@@ -297,6 +299,12 @@ def render_segment(src, seg: Segment, piece: Path, offset, half, settings, cance
         # Starts on a keyframe (the tail of a smart cut): seek to it and keep
         # everything decoded from there, rather than decode a GOP to discard it.
         inp = ffmpeg.input(str(src), ss=fftime(seg.start + offset + half), noaccurate_seek=None)
+    elif decode_from is not None:
+        # Decode from an earlier keyframe (see CutPoints.decode_from); the output
+        # seek keeps frames from seg.start on.
+        seek = decode_from + offset + half
+        inp = ffmpeg.input(str(src), ss=fftime(seek))
+        part_args["ss"] = fftime(seg.start + offset - half - seek)
     else:
         # Accurate seek: decode from the keyframe before, keep frames from seg.start on.
         inp = ffmpeg.input(str(src), ss=fftime(seg.start + offset - half))
