@@ -199,3 +199,20 @@ def test_duplicate_collection_copies_episodes_not_media(lib):
     assert [e.title for e in copied] == ["Ep 1", "Ep 2"]
     assert {e.id for e in copied}.isdisjoint({e.id for e in eps})
     assert lib.conn.execute("SELECT count(*) FROM media").fetchone()[0] == 2
+
+
+def test_media_is_forgotten_only_when_no_episode_or_cover_uses_it(lib):
+    from studio.domain.models import Cover
+
+    c, eps = _fill(lib, 2)
+    copy = lib.duplicate_collection(c.id, "Cooking (copy)")
+    fp = eps[0].media_fingerprint
+    assert [e.collection_id for e in lib.episodes_using(fp)] == sorted([c.id, copy.id])
+    lib.update_collection(lib.collection(c.id).with_(cover=Cover(fp, 1_000_000)))
+    assert [x.id for x in lib.collections_with_cover_from(fp)] == [c.id]
+    for e in lib.episodes_using(fp):
+        lib.remove_episode(e.id)
+    assert lib.media_in_use(fp) and not lib.forget_media(fp)  # the cover still shows it
+    lib.update_collection(lib.collection(c.id).with_(cover=None))
+    assert lib.forget_media(fp) and lib.media(fp) is None
+    assert lib.media(eps[1].media_fingerprint) is not None and lib.integrity_ok()

@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     archive_commands.register(cmd)
 
+    from studio.cli import new_version_commands
+
+    new_version_commands.register(cmd)
+
     from studio.cli import selftest_commands
 
     selftest_commands.register(cmd)

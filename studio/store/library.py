@@ -280,6 +280,41 @@ class Library:
                 "UPDATE media SET missing = ? WHERE fingerprint = ?", [int(missing), fingerprint]
             )
 
+    def media_in_use(self, fingerprint: str) -> bool:
+        """Whether an episode or a collection's cover frame still refers to this media."""
+        return self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM episodes WHERE media = ?) "
+            "OR EXISTS (SELECT 1 FROM collections WHERE cover_media = ?)",
+            [fingerprint, fingerprint],
+        ).fetchone()[0] == 1
+
+    def forget_media(self, fingerprint: str) -> bool:
+        """Remove the media row if nothing refers to it any more. Returns whether it went."""
+        with self.transaction():
+            if self.media_in_use(fingerprint):
+                return False
+            self.conn.execute("DELETE FROM media WHERE fingerprint = ?", [fingerprint])
+        return True
+
+    def episodes_using(self, fingerprint: str) -> list[Episode]:
+        """Every episode of the library cut from this media, by collection then position."""
+        return [
+            rows.episode_from_row(r)
+            for r in self.db.query(
+                "SELECT * FROM episodes WHERE media = ? ORDER BY collection_id, position",
+                [fingerprint],
+            )
+        ]
+
+    def collections_with_cover_from(self, fingerprint: str) -> list[Collection]:
+        """The collections whose cover is a frame of this media."""
+        return [
+            rows.collection_from_row(r)
+            for r in self.db.query(
+                "SELECT * FROM collections WHERE cover_media = ? ORDER BY title", [fingerprint]
+            )
+        ]
+
     # ---------------------------------------------------------------- episodes
     def episodes(self, collection_id: str) -> list[Episode]:
         return [

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
+from studio import relink
 from studio.domain.models import Collection, Episode
 from studio.domain.timecode import TimeRange, format_timecode
 
@@ -138,3 +139,26 @@ class RemoveEpisodes(_Edit):
     def undo_(self) -> None:
         self.c.ctx.library.restore_episodes(self.episodes)
         self.c.episodes_edited()
+
+
+class AcceptNewVersion(_Edit):
+    """Episodes (and a cover frame) move to the new version of a re-exported clip; undo moves
+    them back to the old content, which shows as changed again."""
+
+    def __init__(self, controller, plan: relink.NewVersion) -> None:
+        super().__init__(controller, QCoreApplication.translate(
+            "StudioController", "Use the new version of '{0}'").format(plan.name))
+        self.plan = plan
+
+    def _refresh(self) -> None:
+        self.c.episodes_edited()
+        if self.plan.covers:
+            self.c.collection_edited()
+
+    def do(self) -> None:
+        relink.apply_new_version(self.c.ctx.library, self.plan)
+        self._refresh()
+
+    def undo_(self) -> None:
+        relink.revert_new_version(self.c.ctx.library, self.plan)
+        self._refresh()

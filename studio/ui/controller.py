@@ -8,12 +8,13 @@ window stays responsive and a crash loses only the file being added.
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
 
-from studio import actions
+from studio import actions, relink
 from studio.app import AppContext
 from studio.domain.errors import UserError
 from studio.domain.models import Collection, CollectionView, Episode
@@ -36,6 +37,8 @@ class StudioController(QObject):
     problemsChanged = Signal(list)  # list[Problem]
     importResult = Signal(object)  # actions.AddResult, one per file, as they come
     importFinished = Signal(int, int)  # added, failed
+    newVersionAccepted = Signal(object)  # relink.NewVersion, once its episodes use it
+    newVersionFailed = Signal(str, str)  # episode id, why the new version cannot be used
 
     def __init__(self, ctx: AppContext, tasks: TaskManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +51,10 @@ class StudioController(QObject):
         # While files stream in, the list refreshes at most every 200 ms, not per file.
         self._refresh_timer = QTimer(self, singleShot=True, interval=200)
         self._refresh_timer.timeout.connect(self.episodes_edited)
+        # Back from the editor where a clip was re-exported: look at the files again.
+        app = QCoreApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state)
 
     # ------------------------------------------------------------ collections
     @property
@@ -62,6 +69,8 @@ class StudioController(QObject):
             self.view = None
         else:
             self.view = self.ctx.library.view(collection_id)
+            if self._check_files():
+                self.view = self.ctx.library.view(collection_id)
         self.undo.clear()
         self.collectionOpened.emit(self.view)
         self._recheck()
@@ -177,6 +186,60 @@ class StudioController(QObject):
             return
         eps = [self.episode(i) for i in ids]
         self.undo.push(commands.RemoveEpisodes(self, eps))
+
+    # ------------------------------------------------------------ media files
+    def _check_files(self) -> bool:
+        """Flag the open collection's files that are gone or hold other content (a clip
+        re-exported in place), so that no cache of the old content is used for the new one.
+        One ``stat`` per file; a file is hashed only when its time changed. Returns whether
+        a flag changed."""
+        if self.view is None:
+            return False
+        before = {fp: m.missing for fp, m in self.view.media.items()}
+        try:
+            actions.refresh_media_status(self.ctx.library, self.view.media)
+        except OSError:
+            return False  # unreadable now; the file's own problem shows when it is used
+        now = {fp: m.missing for fp in before
+               if (m := self.ctx.library.media(fp)) is not None}  # fmt: skip
+        return now != before
+
+    def refresh_media(self) -> None:
+        """Look at the open collection's files again; refresh the window if one changed."""
+        if self._check_files():
+            self.episodes_edited()
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.refresh_media()
+
+    def accept_new_version(self, episode_id: str) -> Task:
+        """Use the file now at the episode's path as its new version (undoable).
+
+        The file is read on a worker; the edit is one transaction on this thread.
+        Emits newVersionAccepted, or newVersionFailed with the reason."""
+        path = self.ctx.library_path
+        ep = self.episode(episode_id)
+        media = self.ctx.library.media(ep.media_fingerprint)
+        name = Path(media.path).name if media else ep.title
+
+        def work(job) -> relink.NewVersion:
+            with Library.open(path, check=False) as lib:
+                return relink.plan_new_version(lib, lib.episode(episode_id))
+
+        def done(plan: relink.NewVersion) -> None:
+            self.undo.push(commands.AcceptNewVersion(self, plan))
+            self.newVersionAccepted.emit(plan)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserError):
+                self.newVersionFailed.emit(episode_id, str(exc))
+            else:
+                self.newVersionFailed.emit(episode_id, "")
+                self.tasks.report(exc, "".join(traceback.format_exception(exc)))
+
+        return Op(work, self.tr("Reading the new version of {0}").format(name)).success(
+            done).failure(failed).run(self.tasks)
 
     # ------------------------------------------------------------ checks
     def _recheck(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from studio import relink
 from studio.domain.models import CollectionView, Episode
 from studio.domain.rules import Problem
 from studio.domain.timecode import format_duration
@@ -41,6 +42,7 @@ class EpisodeModel(QAbstractListModel):
         super().__init__(parent)
         self.episodes: list[Episode] = []
         self.missing: set[str] = set()
+        self.replaced: set[str] = set()  # missing content, but a new version is at its path
         self.posters: dict[str, QPixmap] = {}  # key: episode id + trim start
         self.problems: dict[str, list[Problem]] = {}
         self.states: dict[str, str] = {}  # episode id -> render/sync state text
@@ -49,6 +51,8 @@ class EpisodeModel(QAbstractListModel):
         self.beginResetModel()
         self.episodes = list(view.episodes) if view else []
         self.missing = {fp for fp, m in (view.media.items() if view else []) if m.missing}
+        self.replaced = {fp for fp, m in (view.media.items() if view else [])
+                         if relink.replaced_in_place(m)}  # fmt: skip
         self.endResetModel()
 
     def set_problems(self, problems: list[Problem]) -> None:
@@ -80,7 +84,10 @@ class EpisodeModel(QAbstractListModel):
             return self.posters.get(poster_key(e))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{e.position}. {e.title}", format_duration(e.duration)]
-            if e.media_fingerprint in self.missing:
+            if e.media_fingerprint in self.replaced:
+                lines.append(self.tr("The media file was replaced by a new version: select the "
+                                     "episode and choose Use the new version in the inspector."))
+            elif e.media_fingerprint in self.missing:
                 lines.append(self.tr("The media file is missing: relink it."))
             lines += [p.message for p in self.problems.get(e.id, [])]
             return "\n".join(lines)
@@ -173,6 +180,10 @@ class EpisodeDelegate(QStyledItemDelegate):
         detail = format_duration(e.duration) + (f"  ·  {state}" if state else "")
         if e.free_preview:
             detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "free preview")
+        if e.media_fingerprint in model.replaced:
+            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "new version on disk")
+        elif e.media_fingerprint in model.missing:
+            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "file missing")
         painter.drawText(sub, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
         # badges: missing media, errors, warnings
         badges = []

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio import relink
 from studio.domain.errors import UserError
 from studio.domain.models import Collection, Episode, MediaRecord
 from studio.domain.profiles import load_profile, said_money, text_length
@@ -192,7 +193,19 @@ class EpisodeInspector(QWidget):
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.setAccessibleName(self.tr("Source file"))
+        self.replaced = QLabel(self.tr(
+            "The file at this path holds a new version (exported again?). Use it to keep this "
+            "episode's title, place and trim; a trim past its new end is cut to fit."))
+        self.replaced.setWordWrap(True)
+        self.accept_version = QPushButton(self.tr("Use the new version"))
+        self.accept_version.setToolTip(self.tr(
+            "Every episode cut from this file switches to the new version"))
         self.relink = QPushButton(self.tr("Find the missing file…"))
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        self._notice_for: tuple[str, str] | None = None  # (episode id, media fingerprint)
         self.error = _error_label()
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -206,7 +219,10 @@ class EpisodeInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
+        layout.addWidget(self.replaced)
+        layout.addWidget(self.accept_version)
         layout.addWidget(self.relink)
+        layout.addWidget(self.notice)
         layout.addWidget(self.error)
         layout.addStretch()
         self.episode: Episode | None = None
@@ -217,6 +233,9 @@ class EpisodeInspector(QWidget):
         self.out_point.editingFinished.connect(self._commit_trim)
         self.free.toggled.connect(self._commit_free)
         self.relink.clicked.connect(self.relinkRequested)
+        self.accept_version.clicked.connect(self._accept_version)
+        controller.newVersionAccepted.connect(self._version_accepted)
+        controller.newVersionFailed.connect(self._version_failed)
 
     def show_episode(self, e: Episode, media: MediaRecord | None, profile_name: str) -> None:
         self.episode, self.media = e, media
@@ -233,15 +252,55 @@ class EpisodeInspector(QWidget):
         self.length.setText(format_duration(e.duration))
         self._count()
         self.error.hide()
+        replaced = relink.replaced_in_place(media)
+        self.replaced.setVisible(replaced)
+        self.accept_version.setVisible(replaced)
+        self.accept_version.setEnabled(True)
         self.relink.setVisible(bool(media and media.missing))
+        if self._notice_for != (e.id, e.media_fingerprint):
+            self._notice_for = None
+            self.notice.hide()
         self.facts.setText(self._facts(media))
+
+    def _accept_version(self) -> None:
+        if self.episode is None:
+            return
+        self.accept_version.setEnabled(False)
+        self.error.hide()
+        self.controller.accept_new_version(self.episode.id)
+
+    def _version_accepted(self, plan: relink.NewVersion) -> None:
+        """Say what the new version changed; in amber when a trim or a cover had to move."""
+        mine = next((c for c in plan.episodes if self.episode and c.after.id == self.episode.id),
+                    None)  # fmt: skip
+        if mine is None:
+            return
+        lines = plan.lines()
+        if len(lines) > 6:
+            lines = plan.warnings() or lines[:1]
+        self.notice.setText("\n".join([plan.summary(), *lines]))
+        color = "#a15c00" if plan.warnings() else "#2e7d32"
+        self.notice.setStyleSheet(f"color: {color}")
+        self.notice.show()
+        self._notice_for = (mine.after.id, plan.new.fingerprint)
+
+    def _version_failed(self, episode_id: str, message: str) -> None:
+        if self.episode is None or self.episode.id != episode_id:
+            return
+        self.accept_version.setEnabled(True)
+        if message:
+            self.error.setText(message)
+            self.error.show()
 
     def _facts(self, m: MediaRecord | None) -> str:
         if m is None:
             return self.tr("Unknown media")
         i = m.info
         lines = [Path(m.path).name]
-        if m.missing:
+        if relink.replaced_in_place(m):
+            lines.append(self.tr("CHANGED: {0} is not the version this episode was cut "
+                                 "from").format(m.path))  # fmt: skip
+        elif m.missing:
             lines.append(self.tr("MISSING: {0}").format(m.path))
         size = i.display_size
         if size:
