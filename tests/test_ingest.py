@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import uuid
@@ -18,6 +19,7 @@ from studio.domain.errors import UserError
 from studio.ingest import (
     Budget,
     ItemStatus,
+    apply_picks,
     find_playlist,
     import_archive,
     playlist_items,
@@ -25,6 +27,7 @@ from studio.ingest import (
 )
 from studio.ingest.instagram import repair_mojibake, title_from_caption
 from studio.ingest.takeout import name_fits, title_key
+from studio.store.library import Library
 from studio.tasks import Cancelled, CancelToken
 
 LONG = "How I cook pasta every night — the complete guide for beginners"
@@ -162,6 +165,17 @@ def test_the_creator_resolves_an_ambiguous_file(tmp_path, ctx, clips):
     report = import_archive(ctx.library, ctx.media_dir, preview, c, chosen)
     assert [r.item.video_id for r in report.added] == ["v8", "v7"]
     assert titles(ctx, c) == ["Twin", "Twin"]
+
+
+def test_the_note_of_an_ambiguous_file_names_each_video_with_its_date_and_id(tmp_path, clips):
+    preview = preview_archive(english_takeout(tmp_path, clips, parts=1))
+    twin = next(it for it in preview.items if (it.source_ref or "").endswith("/Twin.mp4"))
+    assert twin.pickable and twin.problem == (
+        "Its title and length fit several videos: 'Twin' (2023-05-01, id v7), 'Twin' "
+        "(2023-05-02, id v8). Choose the right one.")  # fmt: skip
+    resolved = apply_picks(preview, ["Twin.mp4=v8"]).item(twin.key)
+    assert (resolved.status, resolved.video_id, resolved.chosen) == (ItemStatus.READY, "v8", True)
+    assert resolved.created_at == utc(2023, 5, 2)
 
 
 def instagram_posts(clips) -> list[IgPost]:
@@ -355,6 +369,85 @@ def test_cli_import_archive(tmp_path, capsys, clips):
     assert code == 2 and "does not exist" in out
     code, out = run_cli(library, capsys, "import-archive", *parts, "--playlist", "Nope")
     assert code == 2 and "'Best of'" in out
+
+
+def test_cli_says_how_to_choose_and_imports_the_chosen_videos(tmp_path, capsys, clips):
+    library = tmp_path / "cli" / "library.sqlite"
+    parts = [str(p) for p in english_takeout(tmp_path, clips, parts=1)]
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--dry-run")
+    assert code == 1
+    assert "'Twin' (2023-05-01, id v7), 'Twin' (2023-05-02, id v8)" in out
+    assert "run the same command again with one of its --pick options" in out
+    for line in ("  Twin.mp4 may be:", "    --pick Twin.mp4=v7   'Twin' (2023-05-01, id v7)",
+                 "  Twin(1).mp4 may be:",
+                 "    --pick 'Twin(1).mp4=v8'   'Twin' (2023-05-02, id v8)"):
+        assert line in out.splitlines(), line
+    assert "random clip.mp4 may be" not in out  # no video to choose from: nothing offered
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--dry-run", "--json")
+    twin = next(i for i in json.loads(out)["items"]
+                if (i["source_ref"] or "").endswith("/Twin(1).mp4"))
+    assert [c["pick"] for c in twin["candidates"]] == ["Twin(1).mp4=v7", "Twin(1).mp4=v8"]
+
+    code, out = run_cli(library, capsys, "import-archive", *parts, "-c", "Twins",
+                        "--pick", "Twin.mp4=v8", "--pick", "Twin(1).mp4=v7", "--json")
+    data = json.loads(out)
+    added = {(i["source_ref"] or "").rsplit("/", 1)[-1]: i for i in data["items"]
+             if i["outcome"] == "added"}  # fmt: skip
+    assert (added["Twin.mp4"]["video_id"], added["Twin.mp4"]["chosen"]) == ("v8", True)
+    assert added["Twin(1).mp4"]["video_id"] == "v7"
+    assert added["Twin(1).mp4"]["created_at"].startswith("2023-05-01")
+    assert data["summary"]["needs_attention"] == 2  # the unmatched clip and the missing video
+    assert code == 1 and "may be:" not in out
+
+
+@pytest.mark.parametrize("pick, message", [
+    ("Twin.mp4", "'Twin.mp4' is not a choice: write it FILE=VIDEO_ID"),
+    ("Twin.mp4=v1", "'v1' is not one of the videos Twin.mp4 may be: 'Twin' (2023-05-01, id v7), "
+                    "'Twin' (2023-05-02, id v8)."),
+    ("Vlog.mp4=v3", "'Vlog.mp4' needs no choice"),
+    ("Nope.mp4=v7", "No file of the archive is called 'Nope.mp4'. The files to choose for: "
+                    "Twin.mp4, Twin(1).mp4."),
+])  # fmt: skip
+def test_cli_refuses_a_pick_it_cannot_use(tmp_path, capsys, clips, pick, message):
+    library = tmp_path / "library.sqlite"
+    parts = [str(p) for p in english_takeout(tmp_path, clips, parts=1)]
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--pick", pick)
+    assert code == 2 and message in out
+    assert not library.exists()
+
+
+def test_cli_refuses_one_video_for_two_files(tmp_path, capsys, clips):
+    parts = [str(p) for p in english_takeout(tmp_path, clips, parts=1)]
+    code, out = run_cli(tmp_path / "library.sqlite", capsys, "import-archive", *parts,
+                        "--pick", "Twin.mp4=v7", "--pick", "Twin(1).mp4=v7")  # fmt: skip
+    assert code == 2
+    assert "'Twin' (2023-05-01, id v7) is chosen for both Twin.mp4 and Twin(1).mp4" in out
+
+
+class Terminal(io.StringIO):
+    """What the creator types, on a stdin that is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_asks_in_a_terminal_and_says_the_picks_for_next_time(tmp_path, capsys, clips,
+                                                                 monkeypatch):
+    library = tmp_path / "library.sqlite"
+    parts = [str(p) for p in english_takeout(tmp_path, clips, parts=1)]
+    monkeypatch.setattr("sys.stdin", Terminal("3\n2\n\n"))  # 3 is no choice; then v8; skip
+    code, out = run_cli(library, capsys, "import-archive", *parts, "-c", "Asked")
+    assert "Which video is it? A number from 1 to 2, or Enter to leave it out:" in out
+    assert "  1. 'Twin' (2023-05-01, id v7)" in out and "'3' is not one of the numbers" in out
+    assert "next time: --pick Twin.mp4=v8" in out
+    with Library.open(library) as lib:
+        [c] = lib.collections()
+        assert [e.title for e in lib.episodes(c.id)][-1] == "Twin"
+        assert lib.episode_count(c.id) == 6  # five ready, and the twin chosen; not the other
+    assert code == 1
+    monkeypatch.setattr("sys.stdin", Terminal(""))
+    code, out = run_cli(library, capsys, "import-archive", *parts, "--no-input", "--dry-run")
+    assert "Which video is it?" not in out
 
 
 def test_links_and_special_files_in_a_folder_are_refused(tmp_path, ctx, clips):

@@ -6,7 +6,7 @@ import archive_factory as af
 from PySide6.QtCore import Qt
 
 from studio.app import AppContext
-from studio.ui.archive_dialog import ArchiveImportDialog
+from studio.ui.archive_dialog import NOTE, ArchiveImportDialog
 from studio.ui.main_window import MainWindow
 
 
@@ -37,5 +37,51 @@ def test_a_takeout_imports_through_the_preview_dialog(qtbot, tmp_path):
     assert [e.title for e in ctx.library.episodes(c.id)] == ["Morning routine", "Q&A"]
     assert w.model.rowCount() == 2
     assert len(dialog.report.added) == 2
+    w.close()
+    ctx.close()
+
+
+def test_the_creator_chooses_which_video_an_ambiguous_file_is(qtbot, tmp_path):
+    clips = tmp_path / "clips"
+    videos = [
+        af.Video("m1", "Morning routine", af.utc(2024, 1, 2), af.clip(clips, 1, 0)),
+        af.Video("t1", "Twin", af.utc(2024, 2, 1), af.clip(clips, 2, 1), description="First"),
+        af.Video("t2", "Twin", af.utc(2024, 2, 2), af.clip(clips, 2, 2), description="Second"),
+    ]  # fmt: skip
+    root = af.write_folder(tmp_path / "takeout", af.takeout_files(videos))
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    c = w.controller.new_collection("Twins")
+    dialog = ArchiveImportDialog(w, [str(root)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    assert "choose which one it is in its row" in dialog.summary.text()
+    rows = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
+    choosers = {r.text(0): dialog.tree.itemWidget(r, NOTE) for r in rows}
+    assert choosers["Morning routine"] is None
+    first, second = choosers["Twin"], choosers["Twin(1)"]
+    assert [first.itemText(i) for i in range(first.count())] == [
+        "Which video is it?", "'Twin' (2024-02-01, id t1)", "'Twin' (2024-02-02, id t2)"]
+    assert "fit several videos" in first.toolTip()
+    twin, twin1 = rows[1], rows[2]
+    assert twin.checkState(0) == Qt.CheckState.Unchecked
+
+    # One video for both files is refused, with the reason; nothing is imported.
+    first.setCurrentIndex(1)
+    second.setCurrentIndex(1)
+    assert twin.checkState(0) == Qt.CheckState.Checked and twin.text(2) == "2024-02-01"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "is chosen for both Twin.mp4 and Twin(1).mp4" in dialog.problems.text()
+    assert dialog.isVisible() and ctx.library.episode_count(c.id) == 0
+
+    first.setCurrentIndex(2)  # Twin.mp4 is the second video, Twin(1).mp4 the first
+    assert (twin.text(0), twin.text(2), twin.toolTip(0)) == ("Twin", "2024-02-02", "Second")
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert [r.item.video_id for r in dialog.report.added] == ["m1", "t2", "t1"]
+    assert [e.title for e in ctx.library.episodes(c.id)] == ["Morning routine", "Twin", "Twin"]
+    assert twin1.text(2) == "2024-02-01"
     w.close()
     ctx.close()

@@ -22,7 +22,7 @@
 <context>
     <name>ArchiveImportDialog</name>
     <message>
-        <location filename="../../studio/ui/archive_dialog.py" line="+41"/>
+        <location filename="../../studio/ui/archive_dialog.py" line="+52"/>
         <source>Import an archive</source>
         <translation>Importer une archive</translation>
     </message>
@@ -78,7 +78,7 @@
         <translation>Annuler</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Reading the archive</source>
         <translation>Lecture de l’archive</translation>
     </message>
@@ -94,6 +94,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Where a file fits several videos, choose which one it is in its row.</source>
+        <translation>Quand un fichier correspond à plusieurs vidéos, choisissez laquelle c’est dans sa ligne.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{0} photos are skipped.</source>
         <translation>Photos ignorées&#xa0;: {0}.</translation>
     </message>
@@ -118,7 +123,17 @@
         <translation>Story</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+25"/>
+        <source>Which video is it?</source>
+        <translation>De quelle vidéo s’agit-il&#x202f;?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Which video {0} is</source>
+        <translation>Quelle vidéo est {0}</translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>Importing the archive</source>
         <translation>Import de l’archive</translation>
     </message>
@@ -211,7 +226,7 @@
 <context>
     <name>CollectionInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+66"/>
+        <location filename="../../studio/ui/inspector.py" line="+67"/>
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
@@ -375,12 +390,27 @@
         <translation>Fichier source</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>The file at this path holds a new version (exported again?). Use it to keep this episode&apos;s title, place and trim; a trim past its new end is cut to fit.</source>
+        <translation>Le fichier à cet emplacement contient une nouvelle version (exportée de nouveau&#x202f;?). Utilisez-la en gardant le titre, la place et la découpe de cet épisode&#x202f;; une découpe qui dépasse sa nouvelle fin est raccourcie.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Use the new version</source>
+        <translation>Utiliser la nouvelle version</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Every episode cut from this file switches to the new version</source>
+        <translation>Tous les épisodes tirés de ce fichier passent à la nouvelle version</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Find the missing file…</source>
         <translation>Retrouver le fichier manquant…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Title</source>
         <translation>Titre</translation>
     </message>
@@ -405,17 +435,22 @@
         <translation>Source</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Episode {0}</source>
         <translation>Épisode {0}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+54"/>
         <source>Unknown media</source>
         <translation>Média inconnu</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>CHANGED: {0} is not the version this episode was cut from</source>
+        <translation>MODIFIÉ&#x202f;: {0} n’est plus la version d’où cet épisode a été tiré</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>MISSING: {0}</source>
         <translation>INTROUVABLE&#xa0;: {0}</translation>
     </message>
@@ -453,7 +488,7 @@
 <context>
     <name>EpisodeList</name>
     <message>
-        <location filename="../../studio/ui/episode_list.py" line="+219"/>
+        <location filename="../../studio/ui/episode_list.py" line="+230"/>
         <source>Episodes</source>
         <translation>Épisodes</translation>
     </message>
@@ -461,12 +496,17 @@
 <context>
     <name>EpisodeModel</name>
     <message>
-        <location line="-143"/>
+        <location line="-150"/>
         <source>(untitled)</source>
         <translation>(sans titre)</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>The media file was replaced by a new version: select the episode and choose Use the new version in the inspector.</source>
+        <translation>Le fichier média a été remplacé par une nouvelle version&#x202f;: sélectionnez l’épisode et choisissez Utiliser la nouvelle version dans l’inspecteur.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The media file is missing: relink it.</source>
         <translation>Le fichier média est introuvable&#xa0;: reconnectez-le.</translation>
     </message>
@@ -480,11 +520,21 @@
         <source>free preview</source>
         <translation>aperçu gratuit</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>new version on disk</source>
+        <translation>nouvelle version sur le disque</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>file missing</source>
+        <translation>fichier introuvable</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/ui/export_dialog.py" line="+47"/>
+        <location filename="../../studio/ui/export_dialog.py" line="+46"/>
         <source>Export &apos;{0}&apos;</source>
         <translation>Exporter «&#xa0;{0}&#xa0;»</translation>
     </message>
@@ -534,7 +584,7 @@
         <translation>Son</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>#</source>
         <translation>N°</translation>
     </message>
@@ -549,22 +599,22 @@
         <translation>Traitement</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Why</source>
         <translation>Pourquoi</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Progress</source>
         <translation>Progression</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+0"/>
         <source>Export plan</source>
         <translation>Plan d’export</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>Overall progress</source>
         <translation>Progression globale</translation>
     </message>
@@ -637,12 +687,12 @@
         <translation>Réencodage</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>about {0} s</source>
         <translation>environ {0} s</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Estimated time: {0}</source>
         <translation>Durée estimée&#xa0;: {0}</translation>
     </message>
@@ -844,7 +894,7 @@
     </message>
     <message>
         <location line="+42"/>
-        <location filename="../../studio/ui/selftest_window.py" line="+53"/>
+        <location filename="../../studio/ui/selftest_window.py" line="+111"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
@@ -1350,7 +1400,7 @@
 <context>
     <name>PublishDialog</name>
     <message>
-        <location filename="../../studio/ui/publish_dialog.py" line="+52"/>
+        <location filename="../../studio/ui/publish_dialog.py" line="+50"/>
         <source>Publish &apos;{0}&apos;</source>
         <translation>Publier «&#xa0;{0}&#xa0;»</translation>
     </message>
@@ -1375,7 +1425,7 @@
         <translation>Ouvre votre navigateur pour vous connecter à la plateforme</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Item</source>
         <translation>Élément</translation>
     </message>
@@ -1385,22 +1435,22 @@
         <translation>État</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Progress</source>
         <translation>Progression</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Speed</source>
         <translation>Débit</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Time left</source>
         <translation>Temps restant</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Upload progress</source>
         <translation>Progression de l’envoi</translation>
     </message>
@@ -1465,7 +1515,7 @@
         <translation>Publication de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>waiting</source>
         <translation>en attente</translation>
     </message>
@@ -1782,7 +1832,7 @@
 <context>
     <name>StudioController</name>
     <message>
-        <location filename="../../studio/ui/commands.py" line="+57"/>
+        <location filename="../../studio/ui/commands.py" line="+58"/>
         <source>Trim episode {0} to {1}–{2}</source>
         <translation>la découpe de l’épisode {0} ({1}–{2})</translation>
     </message>
@@ -1802,7 +1852,12 @@
         <translation>le retrait de l’épisode «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/controller.py" line="+70"/>
+        <location line="+22"/>
+        <source>Use the new version of &apos;{0}&apos;</source>
+        <translation>Utiliser la nouvelle version de «&#x202f;{0}&#x202f;»</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/controller.py" line="+79"/>
         <source>Untitled collection</source>
         <translation>Collection sans titre</translation>
     </message>
@@ -1832,7 +1887,12 @@
         <translation>la modification de la collection</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+77"/>
+        <source>Reading the new version of {0}</source>
+        <translation>Lecture de la nouvelle version de {0}</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>Importing clips</source>
         <translation>Import des clips</translation>
     </message>

@@ -6,12 +6,18 @@ selected was imported (clips already in the library count as done), 1 when
 something needs the creator's attention (unmatched, ambiguous or missing
 videos, a file that could not be added, a damaged part), 2 on a user error
 (raised as UserError and printed by ``main``).
+
+A file that fits several videos is never guessed: ``--pick FILE=VIDEO_ID``
+says which one it is (the output lists the exact ``--pick`` of each choice);
+with a terminal on stdin, and neither ``--json``, ``--dry-run`` nor
+``--no-input``, the command asks instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,15 +30,20 @@ from studio.i18n import N_, ntr, tr
 from studio.ingest import (
     ArchiveItem,
     ArchivePreview,
+    Candidate,
     ImportReport,
     ItemResult,
     Playlist,
+    choices_from_picks,
+    entry_label,
     find_playlist,
     import_archive,
     item_record,
+    pick_argument,
     playlist_items,
     preview_archive,
     problem_record,
+    resolve,
 )
 from studio.store.library import Library
 
@@ -55,6 +66,12 @@ def register(cmd: Cmd) -> None:
                         "default: the playlist's title, or 'YouTube videos'/'Instagram videos')")
     p.add_argument("--playlist", metavar="NAME",
                    help="import only this YouTube playlist (title or id), in its order")
+    p.add_argument("--pick", action="append", default=[], metavar="FILE=VIDEO_ID",
+                   help="say which video a file that fits several is, e.g. --pick "
+                        "'Twin(1).mp4=dQw4w9WgXcQ' (repeat for each file; the output of a run "
+                        "lists the choices)")
+    p.add_argument("--no-input", action="store_true",
+                   help="never ask which video a file is, even in a terminal")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--dry-run", action="store_true",
                    help="show what would be imported and add nothing")  # fmt: skip
@@ -66,6 +83,12 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
     preview = preview_archive(args.paths, progress=bar)
     bar.finish()
     playlist = find_playlist(preview, args.playlist) if args.playlist else None
+    choices = choices_from_picks(preview, args.pick)
+    if not (args.json or args.dry_run or args.no_input) and sys.stdin.isatty():
+        scope = playlist_items(preview, playlist) if playlist else list(preview.items)
+        choices |= _ask(preview, [it for it in scope if it.pickable and it.key not in choices])
+    if choices:
+        preview = resolve(preview, choices)
     scope = playlist_items(preview, playlist) if playlist else list(preview.items)
     selected = [it for it in scope if it.checked_by_default]
     errors = [p for p in preview.problems if p.severity == "error"]
@@ -76,6 +99,7 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
         else:
             _print_items(scope, {})
             _print_footer(preview, None, attention, playlist=playlist)
+            _print_choices(preview, scope)
             if not selected and not args.dry_run:
                 say(tr("Nothing to import."))
         return 1 if attention or errors else 0
@@ -94,7 +118,53 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
     else:
         _print_items(scope, results)
         _print_footer(preview, report, attention, collection, playlist)
+        _print_choices(preview, scope)
     return 1 if report.failed or attention or errors else 0
+
+
+def _ask(preview: ArchivePreview, items: list[ArchiveItem]) -> dict[str, Candidate]:
+    """Ask, in the terminal, which video each file is; Enter leaves a file out."""
+    chosen: dict[str, Candidate] = {}
+    for it in items:
+        say()
+        say(tr("{file} ({length}): {problem}").format(
+            file=entry_label(preview, it), problem=it.problem,
+            length=format_duration(it.duration_us or 0)))  # fmt: skip
+        for n, c in enumerate(it.candidates, 1):
+            say(f"  {n}. {c.label()}")
+        while True:
+            try:
+                answer = input(tr("Which video is it? A number from 1 to {last}, or Enter to leave "
+                                  "it out: ").format(last=len(it.candidates))).strip()
+            except EOFError:
+                say()
+                return chosen
+            if not answer:
+                break
+            if answer.isdigit() and 1 <= int(answer) <= len(it.candidates):
+                chosen[it.key] = it.candidates[int(answer) - 1]
+                break
+            say(tr("'{answer}' is not one of the numbers above.").format(answer=answer))
+    if chosen:
+        picks = " ".join(pick_argument(preview, preview.item(k), c) for k, c in chosen.items())
+        say(tr("To make the same choices without questions next time: {picks}").format(
+            picks=picks))
+    say()
+    return chosen
+
+
+def _print_choices(preview: ArchivePreview, items: list[ArchiveItem]) -> None:
+    """The exact --pick of every choice left, so that the creator can copy one per file."""
+    open_ = [it for it in items if it.pickable]
+    if not open_:
+        return
+    say()
+    say(tr("To import these files, say which video each one is: run the same command again "
+           "with one of its --pick options (one per file)."))
+    for it in open_:
+        say(tr("  {file} may be:").format(file=entry_label(preview, it)))
+        for c in it.candidates:
+            say(f"    {pick_argument(preview, it, c)}   {c.label()}")
 
 
 def _target(lib: Library, name: str | None, playlist: Playlist | None,
@@ -123,6 +193,8 @@ def _print_items(items: list[ArchiveItem], results: dict[str, ItemResult]) -> No
         r = results.get(it.key)
         status = r.outcome.value if r else it.status.value
         note = (r.reason if r else it.problem) or ""
+        if not note and it.chosen:
+            note = tr("your choice (id {id})").format(id=it.video_id)
         where = str(r.episode.position) if r and r.episode else "-"
         title = r.episode.title if r and r.episode else it.title
         length = it.duration_us if it.duration_us is not None else it.duration_hint_us
@@ -173,6 +245,9 @@ def _json(preview: ArchivePreview, items: list[ArchiveItem], playlist: Playlist 
     out_items = []
     for it in items:
         rec = item_record(it)
+        if it.pickable:  # the --pick that takes each candidate
+            for c, cand in zip(rec["candidates"], it.candidates, strict=True):
+                c["pick"] = f"{entry_label(preview, it)}={cand.video_id}"
         r = results.get(it.key)
         rec["outcome"] = r.outcome.value if r else None
         rec["reason"] = r.reason if r else None

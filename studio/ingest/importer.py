@@ -278,7 +278,10 @@ def item_record(item: ArchiveItem) -> dict:
         "created_at": item.created_at.isoformat() if item.created_at else None,
         "duration_us": item.duration_us, "duration_hint_us": item.duration_hint_us,
         "source_ref": item.source_ref, "video_id": item.video_id, "problem": item.problem,
-        "candidates": [{"video_id": c.video_id, "title": c.title} for c in item.candidates],
+        "candidates": [{"video_id": c.video_id, "title": c.title,
+                        "created_at": c.created_at.isoformat() if c.created_at else None}
+                       for c in item.candidates],
+        "chosen": item.chosen,
     }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from studio.domain.models import Episode
+from studio.i18n import tr
 
 
 class ItemStatus(StrEnum):
@@ -36,6 +37,13 @@ class Candidate:
     description: str = ""
     created_at: datetime | None = None
     duration_hint_us: int | None = None
+
+    def label(self) -> str:
+        """``'Twin' (2023-05-01, id v7)``: what tells two videos of one title apart."""
+        if self.created_at is not None:
+            return tr("'{title}' ({date}, id {id})").format(
+                title=self.title, date=self.created_at.date().isoformat(), id=self.video_id)
+        return tr("'{title}' (id {id})").format(title=self.title, id=self.video_id)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class ArchiveItem:
     video_id: str | None = None
     candidates: tuple[Candidate, ...] = ()
     size: int | None = None
+    chosen: bool = False  # the creator chose its metadata among the candidates
 
     @property
     def importable(self) -> bool:
@@ -72,12 +81,18 @@ class ArchiveItem:
     def checked_by_default(self) -> bool:
         return self.status is ItemStatus.READY
 
+    @property
+    def pickable(self) -> bool:
+        """A file the creator can say the metadata of: it fits several videos, or one badly."""
+        return self.importable and self.status is not ItemStatus.READY and bool(self.candidates)
+
     def resolved(self, candidate: Candidate) -> ArchiveItem:
         """This file with the metadata the creator chose for it (an ambiguous or unmatched one)."""
         return replace(
             self, title=candidate.title, description=candidate.description,
             created_at=candidate.created_at, duration_hint_us=candidate.duration_hint_us,
             video_id=candidate.video_id, status=ItemStatus.READY, problem=None, candidates=(),
+            chosen=True,
         )  # fmt: skip
 
 

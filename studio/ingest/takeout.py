@@ -67,6 +67,7 @@ TRUNCATED_AT = 43  # UTF-16 units Takeout keeps of a title in a file name
 TRUNCATION_SLACK = 5  # a name this close to the cut may have lost trailing characters
 TOLERANCE_US = 1_500_000  # the duration in videos.csv is approximate
 TOLERANCE_FRACTION = 0.02
+NAMED = 8  # candidates a note names at most
 _DUPLICATE = re.compile(r"\s*\(\d+\)\s*$")
 
 
@@ -306,10 +307,9 @@ def _why_not(f: MediaFile, by_name: list[VideoRow], fitting: list[VideoRow],
 
 
 def _titles(rows: list[VideoRow]) -> str:
-    shown = ", ".join(
-        tr("'{title}' ({date})").format(title=r.title, date=r.created_at.date().isoformat())
-        if r.created_at else tr("'{title}'").format(title=r.title) for r in rows[:3])
-    return shown + (" …" if len(rows) > 3 else "")
+    """The videos named so that each can be told apart and chosen: title, date and id."""
+    shown = ", ".join(r.candidate().label() for r in rows[:NAMED])
+    return shown + (" …" if len(rows) > NAMED else "")
 
 
 def _playlists(arch: ArchiveSet, roots: set[str], rows: dict[str, VideoRow],

@@ -3,6 +3,8 @@
 Nothing is added before the creator clicks Import: the preview reads the
 archive on a worker and lists every video with its matched title, date and
 length, or why it needs attention; photos skipped and archive problems show too.
+A file that fits several videos gets a choice of those videos in its row;
+choosing one gives the file that video's title and date and checks it.
 """
 
 from __future__ import annotations
@@ -23,13 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.domain.errors import UserError
 from studio.domain.timecode import format_duration
-from studio.ingest import ArchivePreview, import_archive, playlist_items, preview_archive
-from studio.ingest.model import ItemStatus
+from studio.ingest import (
+    ArchivePreview,
+    Candidate,
+    import_archive,
+    playlist_items,
+    preview_archive,
+    resolve,
+)
+from studio.ingest.model import ArchiveItem, ItemStatus
 from studio.store.library import Library
 from studio.ui.operations import Op, Task
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 7
+NOTE = 4  # the column that holds the note, or the choice of video for an ambiguous file
 
 
 class ArchiveImportDialog(QDialog):
@@ -76,6 +87,7 @@ class ArchiveImportDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         self.preview: ArchivePreview | None = None
+        self.choices: dict[str, Candidate] = {}  # item key -> the video the creator chose
         self.report = None
         self.task: Task | None = None
         self.cancel_button.clicked.connect(self.reject)
@@ -104,6 +116,9 @@ class ArchiveImportDialog(QDialog):
         ready = len(preview.default_selection)
         attention = len(preview.needs_attention)
         text = self.tr("{0} videos ready to import, {1} need attention.").format(ready, attention)
+        if any(it.pickable for it in preview.items):
+            text += " " + self.tr("Where a file fits several videos, choose which one it is in "
+                                  "its row.")
         if preview.skipped_photos:
             text += " " + self.tr("{0} photos are skipped.").format(preview.skipped_photos)
         self.summary.setText(text)
@@ -140,16 +155,63 @@ class ArchiveImportDialog(QDialog):
             row.setCheckState(0, Qt.CheckState.Checked if ok and it.checked_by_default
                               else Qt.CheckState.Unchecked)  # fmt: skip
             self.tree.addTopLevelItem(row)
+            if it.pickable:
+                self.tree.setItemWidget(row, NOTE, self._chooser(row, it))
 
-    def checked_items(self):
+    def _chooser(self, row: QTreeWidgetItem, it: ArchiveItem) -> QComboBox:
+        """The videos a file may be; choosing one sets the row's title and date and checks it."""
+        box = QComboBox()
+        box.addItem(self.tr("Which video is it?"), None)
+        for c in it.candidates:
+            box.addItem(c.label(), c.video_id)
+        name = (it.source_ref or "").rsplit("/", 1)[-1]
+        box.setAccessibleName(self.tr("Which video {0} is").format(name))
+        box.setToolTip(it.problem or "")
+        chosen = self.choices.get(it.key)
+        if chosen is not None:
+            box.setCurrentIndex(box.findData(chosen.video_id))
+            self._show_choice(row, it, chosen)
+
+        def picked(index: int) -> None:
+            vid = box.itemData(index)
+            cand = next((c for c in it.candidates if c.video_id == vid), None)
+            if cand is None:
+                self.choices.pop(it.key, None)
+            else:
+                self.choices[it.key] = cand
+            self._show_choice(row, it, cand)
+            row.setCheckState(0, Qt.CheckState.Unchecked if cand is None
+                              else Qt.CheckState.Checked)  # fmt: skip
+
+        box.currentIndexChanged.connect(picked)
+        return box
+
+    def _show_choice(self, row: QTreeWidgetItem, it: ArchiveItem, cand: Candidate | None) -> None:
+        title = cand.title if cand else it.title
+        date = cand.created_at if cand else it.created_at
+        row.setText(0, title)
+        row.setText(2, date.strftime("%Y-%m-%d") if date else "")
+        row.setToolTip(0, (cand.description if cand else it.description) or title)
+
+    def checked_items(self) -> list[ArchiveItem]:
+        """The checked items, with the video chosen for each ambiguous one.
+
+        Raises UserError when one video is chosen for two checked files."""
+        assert self.preview is not None
         rows = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         keys = [r.data(0, KEY_ROLE) for r in rows if r.checkState(0) == Qt.CheckState.Checked]
-        return [self.preview.item(k) for k in keys]
+        preview = resolve(self.preview, {k: c for k, c in self.choices.items() if k in keys})
+        return [preview.item(k) for k in keys]
 
     def start_import(self) -> None:
         if self.preview is None or self.controller.collection is None:
             return
-        chosen = self.checked_items()
+        try:
+            chosen = self.checked_items()
+        except UserError as exc:
+            others = [p.message for p in self.preview.problems]
+            self.problems.setText("\n".join([str(exc), *others]))
+            return
         preview, collection = self.preview, self.controller.collection
         path, media_dir = self.controller.ctx.library_path, self.controller.ctx.media_dir
         pid = self.playlist.currentData()
