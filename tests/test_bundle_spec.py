@@ -679,6 +679,10 @@ def test_self_test_from_source_passes_with_one_line_per_check(tmp_path):
     proc = _self_test(tmp_path, "--startup")
     lines = _check_lines(proc.stdout)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    # Only its own lines: no "qt.multimedia.symbolsresolver: Couldn't load pipewire-0.3
+    # library", no "This plugin does not support propagateSizeHints()" from Qt.
+    assert proc.stderr == "", proc.stderr
+    assert len(proc.stdout.splitlines()) == len(lines) + 1, proc.stdout
     assert [name for _s, name, _d in lines] == ["startup", *CHECKS]
     assert all(status == "ok" for status, _n, _d in lines), proc.stdout
     assert proc.stdout.splitlines()[-1] == f"self-test: all {len(CHECKS) + 1} checks passed"
@@ -698,6 +702,37 @@ def test_self_test_reports_each_failure_and_exits_1(tmp_path):
     for name in ("version", "resources", "faces", "french", "window"):
         assert lines[name][0] == "ok", proc.stdout
     assert proc.stdout.splitlines()[-1] == f"self-test: 4 of {len(CHECKS)} checks FAILED"
+
+
+def test_a_failing_qt_check_shows_what_qt_said_under_its_fail_line(qapp, capsys):
+    from PySide6.QtCore import QCoreApplication, QSize
+    from PySide6.QtWidgets import QWidget
+
+    from studio.cli.selftest_commands import _run, _State
+    from studio.ui.selftest_window import qt_messages
+
+    def check(state) -> str:
+        with qt_messages() as said:
+            widget = QWidget()
+            widget.show()
+            widget.setMinimumSize(QSize(200, 100))  # offscreen Qt: "does not support..."
+            QCoreApplication.processEvents()
+            widget.close()
+            if check.fails:
+                raise RuntimeError("the window did not close")
+            return f"{len(said)} message(s) from Qt, not shown"
+
+    check.fails = False
+    assert _run("window", check, _State(Path(".")))
+    check.fails = True
+    assert not _run("window", check, _State(Path(".")))
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        "ok    window      1 message(s) from Qt, not shown",
+        "FAIL  window      RuntimeError: the window did not close",
+        " " * 16 + "This plugin does not support propagateSizeHints()",
+    ]
 
 
 def test_self_test_is_a_studio_command():

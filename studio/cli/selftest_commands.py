@@ -8,8 +8,10 @@ works the same from a checkout, a pip install and the PyInstaller bundle,
 which is what CI runs it for (``.ci/bundle``). Everything it writes goes to a
 temporary folder: the user's library, settings and cache are not touched.
 
-Output: ``ok    NAME  detail`` or ``FAIL  NAME  reason`` per check; exit status 1
-when a check failed, else 0.
+Output: ``ok    NAME  detail`` or ``FAIL  NAME  reason`` per check, and nothing
+else: Qt's messages are shown only under the FAIL line of the check they came
+with (see studio/ui/selftest_window.py). Exit status 1 when a check failed,
+else 0.
 
 ``register(cmd)`` adds the subcommand through the ``cmd(name, func, help)``
 helper of :func:`studio.cli.main.build_parser`; ``python -m
@@ -101,6 +103,8 @@ def _run(name: str, check: Callable[[_State], str], state: _State) -> bool:
     except Exception as exc:  # a self-test reports every failure and goes on
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"FAIL  {name:<10}  {type(exc).__name__}: {reason}", flush=True)
+        for note in getattr(exc, "__notes__", ()):  # e.g. what Qt said meanwhile
+            print(f"{'':<16}{note}", flush=True)
         return False
     print(f"ok    {name:<10}  {detail}", flush=True)
     return True

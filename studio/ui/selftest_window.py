@@ -3,6 +3,12 @@
 Each check returns one line of detail or raises. The QApplication made here
 keeps its settings (QSettings) in the folder named by STUDIO_SELFTEST_SETTINGS,
 never in the user's own. Runs on the GUI thread of the self-test's process.
+
+Qt's own messages (the offscreen platform's "does not support propagateSizeHints()",
+Qt Multimedia's "Couldn't load pipewire-0.3 library" and its FFmpeg version line)
+are not the self-test's: while a check runs they are collected instead of going
+to stderr, and shown only when that check fails, as notes of its error (the
+self-test prints them under the check's FAIL line).
 """
 
 from __future__ import annotations
@@ -10,13 +16,64 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer, qVersion
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QSettings,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+    qVersion,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 SETTINGS_ENV = "STUDIO_SELFTEST_SETTINGS"
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+@contextmanager
+def qt_messages() -> Iterator[list[str]]:
+    """Collect Qt's messages (not its debug ones) instead of printing them; when the
+    block raises, add them to the error as notes. A fatal message is printed at once:
+    Qt aborts the process after it. Qt may call the handler from any of its threads
+    (list.append is atomic); once the block is left, the previous handler is back."""
+    seen: list[str] = []
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            print(message, file=sys.stderr, flush=True)
+        elif kind != QtMsgType.QtDebugMsg:
+            category = context.category or "qt"
+            seen.append(message if category == "default" else f"{category}: {message}")
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield seen
+    except Exception as exc:
+        for line in seen:
+            exc.add_note(line)
+        raise
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _quiet(check: Callable[P, T]) -> Callable[P, T]:
+    """Run ``check`` inside :func:`qt_messages`."""
+
+    @wraps(check)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with qt_messages():
+            return check(*args, **kwargs)
+
+    return run
 
 
 def _isolate_settings() -> None:
@@ -43,6 +100,7 @@ def _process_events(seconds: float) -> None:
         time.sleep(0.01)
 
 
+@_quiet
 def check_french() -> str:
     """The window's French (studio_fr.qm) and Qt's own (qtbase_fr.qm) load."""
     from studio.ui import i18n
@@ -61,6 +119,7 @@ def check_french() -> str:
     return f"window {window!r}, Qt's qtbase_fr.qm"
 
 
+@_quiet
 def check_window(library: Path, clip: Path | None) -> str:
     """Open the main window on a new library (with the clip as an episode), then close it."""
     from studio import actions
@@ -93,6 +152,7 @@ def check_window(library: Path, clip: Path | None) -> str:
             f"built and shown in {shown:.2f} s, then closed")
 
 
+@_quiet
 def check_multimedia() -> str:
     """Qt Multimedia loads and has its FFmpeg backend (the plugin is in the installation)."""
     from studio.ui.player import Player
