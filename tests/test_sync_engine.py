@@ -146,6 +146,96 @@ def test_the_folder_target_receives_the_kit_and_a_second_publish_changes_nothing
         Publisher(setup.library, "usb", setup.tmp / "other", settings=FAST).run()
 
 
+def _tree(folder: Path) -> dict[str, tuple]:
+    """Every path under ``folder`` with its kind, size, bytes and mtime: what a refused
+    publish must leave exactly as it was (a folder's mtime moves when a file was made
+    in it, even if removed again)."""
+    if not folder.exists():
+        return {}
+    paths = [folder, *folder.rglob("*")]
+    return {str(p.relative_to(folder)): (p.is_dir(), p.stat().st_mtime_ns,
+                                         None if p.is_dir() else p.read_bytes())
+            for p in paths}  # fmt: skip
+
+
+def _refused(setup: Setup, target: str, location: Path, kit: Path, match: str) -> None:
+    with Library.open(setup.library) as lib:
+        SyncStore(lib).add_target(TargetRecord(target, "folder", str(location)))
+    before = _tree(location)
+    with pytest.raises(SyncError, match=match):
+        Publisher(setup.library, target, kit, settings=FAST).run()
+    assert _tree(location) == before, "a refused publish changed the folder"
+
+
+def test_a_refused_folder_publish_leaves_the_folder_as_it_was(setup) -> None:
+    setup.publish("usb")
+    usb = setup.tmp / "usb"
+    with Library.open(setup.library) as lib:
+        other = lib.create_collection("Other").id
+    other_kit = write_kit(setup.tmp / "other", other, [
+        {"id": "o-1", "title": "Elsewhere", "data": mp4_bytes(120_000, seed=50)}])
+    # another collection's folder: no upload copy is left in .series-studio/uploads
+    _refused(setup, "usb-again", usb, other_kit, "already holds another collection")
+    with Library.open(setup.library) as lib:
+        (status,) = collection_status(lib, other)
+    assert status.items == {} and not status.registered and status.last_error
+
+    # a folder with the creator's own files under the names the publish would write
+    mine = setup.tmp / "Videos"
+    mine.mkdir()
+    (mine / "holiday.mov").write_bytes(b"a film of mine")
+    (mine / "01 - Part 1.mp4").write_bytes(b"my own first part, not the kit's")
+    _refused(setup, "videos", mine, setup.kit, "'01 - Part 1.mp4' that Series Studio did not")
+    (mine / "01 - Part 1.mp4").unlink()
+    (mine / "manifest.json").write_text('{"my": "notes"}')
+    _refused(setup, "videos2", mine, setup.kit, "'manifest.json' that Series Studio did not")
+    # the kit folder itself (its manifest.json is the export's, not a published one)
+    _refused(setup, "kit", setup.kit, setup.kit, "'manifest.json' that Series Studio did not")
+    # a file, and a folder inside a file: nothing can be made there
+    (setup.tmp / "a-file").write_bytes(b"x")
+    _refused(setup, "file", setup.tmp / "a-file", setup.kit, "is a file, not a folder")
+    _refused(setup, "inside", setup.tmp / "a-file" / "usb", setup.kit, "Cannot write to")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+def test_a_read_only_folder_is_refused_and_left_as_it_was(setup) -> None:
+    ro = setup.tmp / "read-only"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        _refused(setup, "ro", ro, setup.kit, "Cannot write to the folder")
+        _refused(setup, "ro-new", ro / "new" / "usb", setup.kit, "Cannot write to the folder")
+    finally:
+        ro.chmod(0o755)
+
+
+def test_a_folder_publish_stopped_while_placing_the_files_resumes(setup) -> None:
+    from studio.sync.targets import FolderAdapter, open_adapter
+
+    class DiskFull(FolderAdapter):  # the disk fills up after the first file is placed
+        placed = 0
+
+        def _place(self, source: Path, dest: Path) -> None:
+            if DiskFull.placed == 1:
+                raise OSError(28, "No space left on device")
+            DiskFull.placed += 1
+            super()._place(source, dest)
+
+    def factory(target, vault, settings):
+        if target.name != "usb":
+            return open_adapter(target, vault, settings)
+        return DiskFull(target.location)
+
+    with pytest.raises(OSError, match="No space left"):
+        Publisher(setup.library, "usb", setup.kit, settings=FAST, adapter_factory=factory).run()
+    usb = setup.tmp / "usb"
+    assert (usb / "01 - Part 1.mp4").exists() and not (usb / "manifest.json").exists()
+    result = setup.publish("usb")  # the half-placed files are its own: not refused
+    assert result.registered and result.uploaded == ()
+    assert (usb / "03 - Part 3.mp4").read_bytes() == setup.episodes[2]["data"]
+    assert sorted(p.name for p in (usb / ".series-studio").iterdir()) == ["uploads"]
+
+
 FAULTS = {
     "connection dropped mid-PATCH": [{"action": "drop", "method": "PATCH", "after_bytes": 30_000,
                                       "skip": 1, "times": 3}],
@@ -377,3 +467,20 @@ def test_sigkill_at_random_points_then_the_next_publish_completes(
         {c["body"]["cover"]["upload_id"] for c in st["collections"]}  # fmt: skip
     assert {u["id"] for u in st["uploads"]} == referenced, f"seed {seed}: orphans left"
     print(f"{killed} kills in {r} rounds")
+
+
+def test_publishing_a_collection_that_is_not_ready_leaves_the_target_folder_alone(
+        tmp_path, capsys) -> None:  # fmt: skip
+    from studio.cli import main
+
+    library = tmp_path / "library.sqlite"
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "notes.txt").write_text("mine")
+    assert main(["--library", str(library), "new", "Draft"]) == 0
+    assert main(["--library", str(library), "targets", "add", "usb", str(usb)]) == 0
+    before = _tree(usb)
+    assert main(["--library", str(library), "publish", "Draft", "--target", "usb"]) == 2
+    err = capsys.readouterr().err
+    assert "'Draft' is not ready to publish" in err and "studio check Draft" in err
+    assert _tree(usb) == before

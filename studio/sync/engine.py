@@ -157,7 +157,7 @@ class Publisher:
 
     def _run(self, kit: Kit) -> PublishResult:
         self._emit("collection", state="preparing")
-        self.adapter.prepare(self.token)
+        self.adapter.prepare(self.remote_id, kit, self.token)
         self.recovery = Recovery(self.store, self.adapter, self.target, self.cid, self.remote_id,
                                  lambda message: self._emit("note", message=message))
         self.recovery.reconcile(self.token)

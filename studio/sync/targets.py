@@ -10,7 +10,10 @@ offers the same primitives to the engine: upload sessions that resume
   resumable copy into ``.series-studio/uploads`` (temporary ``.part`` file,
   then rename); registering places each file under its kit name (a hard link,
   or a copy through a temporary file and a rename) and writes ``manifest.json``
-  last. Repeating it changes nothing.
+  last. Repeating it changes nothing. A folder that holds another collection,
+  or a file the publish would write over that Series Studio did not write, is
+  refused before anything is written there: a refused publish leaves the
+  folder as it was.
 - ``series-api``: the Series Platform API over HTTP (tus uploads + ``PUT``).
 
 TikTok (Content Posting API drafts), Vimeo (On Demand series) and YouTube
@@ -45,6 +48,7 @@ from studio.sync.kit import (
     KIT_FORMAT,
     MANIFEST,
     DesiredCollection,
+    Kit,
     KitItem,
     RemoteCollection,
     RemoteEpisode,
@@ -83,8 +87,9 @@ class Adapter(Protocol):
     kind: ClassVar[str]
     idempotent_create: ClassVar[bool]  # a replayed create_session(key) returns the same session
 
-    def prepare(self, cancel: CancelToken | None) -> None:
-        """Check that publishing can start (signed in, folder writable); raise SyncError."""
+    def prepare(self, remote_id: str, kit: Kit, cancel: CancelToken | None) -> None:
+        """Check that publishing ``kit`` under ``remote_id`` can start (signed in, folder
+        writable and not another's); raise SyncError. A refusal changes nothing."""
 
     def create_session(self, item: KitItem, sha256: str, key: str,
                        cancel: CancelToken | None) -> Session: ...  # fmt: skip
@@ -112,6 +117,12 @@ def safe_name(text: str, limit: int = 60) -> str:
     return text[:limit].rstrip() or "Episode"
 
 
+def episode_file_names(titles: list[str]) -> list[str]:
+    """The names the folder target gives the episodes, in order: ``01 - Title.mp4``."""
+    width = max(2, len(str(len(titles))))
+    return [f"{n:0{width}d} - {safe_name(t)}.mp4" for n, t in enumerate(titles, 1)]
+
+
 class FolderAdapter:
     """Publish into a folder (see the module docstring)."""
 
@@ -121,14 +132,60 @@ class FolderAdapter:
     def __init__(self, folder: str | Path, throttle: Throttle | None = None) -> None:
         self.folder = Path(folder).expanduser()
         self.store = self.folder / ".series-studio" / "uploads"
+        # The names a registration is placing, until its manifest.json is written: a
+        # registration stopped midway left them, and the next one may replace them.
+        self.journal = self.folder / ".series-studio" / "placing.json"
         self.throttle = throttle or Throttle(None)
 
-    def prepare(self, cancel: CancelToken | None) -> None:
+    def prepare(self, remote_id: str, kit: Kit, cancel: CancelToken | None) -> None:
+        """Refuse the folder before writing anything in it, then make the uploads folder."""
+        names = episode_file_names([e.title for e in kit.episodes])
+        self._check(remote_id, names + (["cover.jpg"] if kit.cover else []))
+        made: list[Path] = []  # the folders made here, removed again if a later one fails
         try:
-            self.store.mkdir(parents=True, exist_ok=True)
+            for folder in reversed((self.store, *self.store.parents)):
+                if not folder.is_dir():
+                    folder.mkdir()
+                    made.append(folder)
+            if not os.access(self.folder, os.W_OK) or not os.access(self.store, os.W_OK):
+                raise PermissionError(13, os.strerror(13))
         except OSError as exc:
+            for folder in reversed(made):
+                folder.rmdir()
             raise SyncError(tr("Cannot write to the folder {folder}: {error}.").format(
                 folder=self.folder, error=exc.strerror or exc)) from None
+
+    def _check(self, remote_id: str, names: list[str]) -> None:
+        """SyncError when publishing would take over another collection's folder, or
+        write over a file (or a manifest.json) that Series Studio did not put there."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise SyncError(tr("{folder} is a file, not a folder; add a target with a "
+                               "folder.").format(folder=self.folder))
+        old = self._manifest()
+        if old is not None and old["remote_id"] != remote_id:
+            raise SyncError(tr("The folder {folder} already holds another collection ('{title}'); "
+                               "add a target with another folder.").format(
+                folder=self.folder, title=old.get("collection", {}).get("title", "?")))
+        ours = self._placing(remote_id)  # what a stopped registration was placing
+        if old is not None:
+            files = [old.get("cover"), *(e.get("file") for e in old.get("episodes", [])
+                                         if isinstance(e, dict))]  # fmt: skip
+            ours |= {MANIFEST, *(str(f) for f in files if f)}
+        for name in [MANIFEST, *names]:  # a manifest.json not ours may be a kit, or anything
+            target = self.folder / name
+            if (target.exists() or target.is_symlink()) and name not in ours:
+                raise SyncError(tr("{folder} already has a file '{name}' that Series Studio did "
+                                   "not write; publish to an empty folder, or move that "
+                                   "file.").format(folder=self.folder, name=name))
+
+    def _placing(self, remote_id: str) -> set[str]:
+        try:
+            data = json.loads(self.journal.read_text(encoding="utf-8"))
+            if data["remote_id"] == remote_id:
+                return {str(name) for name in data["files"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return set()
 
     def create_session(self, item: KitItem, sha256: str, key: str,
                        cancel: CancelToken | None) -> Session:  # fmt: skip
@@ -188,22 +245,22 @@ class FolderAdapter:
 
     def register(self, remote_id: str, desired: DesiredCollection,
                  cancel: CancelToken | None) -> RemoteCollection:  # fmt: skip
+        names = episode_file_names([ep.title for ep in desired.episodes])
+        cover = ["cover.jpg"] if desired.cover_upload_id else []
+        self._check(remote_id, names + cover)  # again: the folder may have changed meanwhile
         old = self._manifest() or {}
-        if old.get("remote_id") not in (None, remote_id):
-            raise SyncError(tr("The folder {folder} already holds another collection ('{title}'); "
-                               "add a target with another folder.").format(
-                folder=self.folder, title=old.get("collection", {}).get("title", "?")))
-        width = max(2, len(str(len(desired.episodes))))
         layout: dict[str, str] = {}  # file name -> upload id
         entries = []
-        for n, ep in enumerate(desired.episodes, 1):
-            name = f"{n:0{width}d} - {safe_name(ep.title)}.mp4"
+        for n, (name, ep) in enumerate(zip(names, desired.episodes, strict=True), 1):
             layout[name] = ep.upload_id
             entries.append({"position": n, "id": ep.id, "title": ep.title, "file": name,
                             "duration_us": ep.duration_us, "size": ep.size,
                             "sha256": ep.sha256, "free_preview": ep.free_preview})  # fmt: skip
         if desired.cover_upload_id:
             layout["cover.jpg"] = desired.cover_upload_id
+        journal = self.journal.with_name(f".{self.journal.name}.tmp")
+        journal.write_text(json.dumps({"remote_id": remote_id, "files": list(layout)}), "utf-8")
+        os.replace(journal, self.journal)
         for name, upload_id in layout.items():
             if cancel is not None:
                 cancel.raise_if_cancelled()
@@ -232,6 +289,7 @@ class FolderAdapter:
         tmp = self.folder / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
         os.replace(tmp, self.folder / MANIFEST)
+        self.journal.unlink(missing_ok=True)
         return self._remote(manifest)
 
     def _manifest(self) -> dict | None:
@@ -267,7 +325,7 @@ class SeriesApiAdapter:
     def __init__(self, api: SeriesApi, tus: TusClient, http: httpx.Client) -> None:
         self.api, self.tus, self.http = api, tus, http
 
-    def prepare(self, cancel: CancelToken | None) -> None:
+    def prepare(self, remote_id: str, kit: Kit, cancel: CancelToken | None) -> None:
         self.api.me(cancel)
         self.tus.capabilities(self.api.uploads_url, cancel)
 
