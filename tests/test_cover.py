@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,3 +224,91 @@ def test_fewer_suggestions_when_the_candidates_are_alike(frame):
     picks = suggest_covers(alike, count=6)
     assert len(picks) == 1
     assert suggest_covers([], count=6) == []
+
+
+# -- a cover image too small for the platform -------------------------------------------------
+
+
+def _exif_turned(jpeg: bytes) -> bytes:
+    """``jpeg`` with an EXIF block saying: show it turned a quarter (orientation 6), as phones
+    write their portrait photos."""
+    import struct
+
+    tiff = (b"MM\x00\x2a" + struct.pack(">IH", 8, 1) + struct.pack(">HHIHH", 0x0112, 3, 1, 6, 0)
+            + struct.pack(">I", 0))  # fmt: skip
+    app1 = b"Exif\x00\x00" + tiff
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:]
+
+
+def test_picture_size_reads_the_size_export_will_decode(tmp_path: Path) -> None:
+    from studio.domain.picture_size import picture_size
+
+    files = {}
+    for ext, params in [(".png", []), (".jpg", []), (".webp", [cv2.IMWRITE_WEBP_QUALITY, 80]),
+                        (".webp", [cv2.IMWRITE_WEBP_QUALITY, 101])]:  # lossy, lossless
+        ok, data = cv2.imencode(ext, cv2.cvtColor(scene(3, 203, 97), cv2.COLOR_RGB2BGR), params)
+        files[f"p{len(files)}{ext}"] = data.tobytes()
+    files["turned.jpg"] = _exif_turned(files["p1.jpg"])
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        shown = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR).shape
+        assert picture_size(tmp_path / name) == (shown[1], shown[0]), name
+    assert picture_size(tmp_path / "turned.jpg") == (97, 203)
+    (tmp_path / "notes.png").write_text("not a picture")
+    assert picture_size(tmp_path / "notes.png") is None
+    assert picture_size(tmp_path / "gone.png") is None
+
+
+def test_a_tiny_cover_image_is_kept_and_check_says_it_will_look_blurry(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        clip_vertical: Path) -> None:  # fmt: skip
+    from studio import i18n
+    from studio.cli import main
+
+    library = tmp_path / "library.sqlite"
+
+    def flat(text: str) -> str:  # the table's columns and lines, not French's no-break spaces
+        return re.sub(r"[ \n]+", " ", text)
+
+    def studio(*args: object) -> tuple[int, str]:
+        code = main(["--library", str(library), *map(str, args)])
+        return code, capsys.readouterr().out
+
+    def picture(name: str, w: int, h: int, turned: bool = False) -> Path:
+        ok, data = cv2.imencode(Path(name).suffix, cv2.cvtColor(scene(7, w, h),
+                                                                cv2.COLOR_RGB2BGR))
+        (tmp_path / name).write_bytes(_exif_turned(data.tobytes()) if turned else data.tobytes())
+        return tmp_path / name
+
+    assert studio("new", "Bread", "--price", "2.99", "--description", "Ten loaves.")[0] == 0
+    assert studio("add", "Bread", clip_vertical)[0] == 0
+    code, out = studio("cover", "Bread", "--image", picture("logo.png", 200, 356))
+    assert code == 0  # not refused: it may be the only picture the creator has
+    code, out = studio("check", "Bread")
+    assert code == 0 and "Bread: Ready to publish; 1 warning" in out
+    assert ("The cover image is only 200x356; the TikTok Series cover is 1080x1920, so it will "
+            "be enlarged 5.4 times and look blurry.") in flat(out)
+    assert "Use a picture of at least 540x960 if you have one" in flat(out)
+    i18n.set_language("fr")
+    try:
+        code, out = studio("check", "Bread")
+    finally:
+        i18n.set_language("en")
+    assert ("L’image de couverture ne fait que 200x356\u202f; la couverture TikTok Series fait "
+            "1080x1920, elle sera donc agrandie 5,4 fois et paraîtra floue.") \
+        in flat(out)  # fmt: skip
+
+    # A square picture is cut to 9:16 first: 600x600 keeps 338x600, enlarged 3.2 times.
+    studio("cover", "Bread", "--image", picture("square.jpg", 600, 600))
+    assert "enlarged 3.2 times" in flat(studio("check", "Bread")[1])
+    # Up to twice on each side is mild: no warning (720x1280 is enlarged 1.5 times).
+    for name, w, h, turned in [("fine.jpg", 720, 1280, False), ("half.webp", 540, 960, False),
+                               ("phone.jpg", 1280, 720, True)]:  # shown upright: 720x1280
+        studio("cover", "Bread", "--image", picture(name, w, h, turned))
+        code, out = studio("check", "Bread")
+        assert code == 0 and "Bread: Ready to publish\n" in out, (name, out)
+    # A landscape picture is shown whole over a blurred copy of itself: only that counts.
+    studio("cover", "Bread", "--image", picture("wide.png", 640, 360))
+    assert "Ready to publish\n" in studio("check", "Bread")[1]
+    studio("cover", "Bread", "--image", picture("stamp.png", 320, 180))
+    assert "enlarged 3.4 times" in flat(studio("check", "Bread")[1])

@@ -402,21 +402,27 @@ def _broken_views() -> list[CollectionView]:
     return views
 
 
-def _all_problems(profile: PublishProfile):
+def _all_problems(profile: PublishProfile, folder: Path):
+    import cv2
+    import numpy as np
+
     few = replace(profile, min_episodes=3)
     views = _broken_views()
     problems = [p for v in views for p in check(v, profile)]
+    tiny = folder / "tiny.png"  # a cover picture enlarged 5.4 times
+    cv2.imwrite(str(tiny), np.full((356, 200, 3), 128, np.uint8))
     problems += check(CollectionView(views[0].collection.with_(title="T", description="D",
-                                                               price=Money(999)),
+                                                               price=Money(999),
+                                                               cover=Cover(image_path=str(tiny))),
                                      [_episode(1, "good")], views[0].media), few)
     return problems
 
 
-def test_every_rule_problem_comes_out_in_french(profile: PublishProfile) -> None:
-    english = _all_problems(profile)
+def test_every_rule_problem_comes_out_in_french(profile: PublishProfile, tmp_path) -> None:
+    english = _all_problems(profile, tmp_path)
     assert {p.code for p in english} == set(CODES)
     i18n.set_language("fr")
-    french = _all_problems(profile)
+    french = _all_problems(profile, tmp_path)
     assert [(p.code, p.episode_id) for p in french] == [(p.code, p.episode_id) for p in english]
     for en, fr in zip(english, french, strict=True):
         assert fr.message != en.message, en.message
@@ -437,6 +443,8 @@ def test_every_rule_problem_comes_out_in_french(profile: PublishProfile) -> None
     assert (f"Une collection TikTok Series doit compter au moins 3 épisodes{NB}; celle-ci "
             "en a 1.") in said
     assert "Ajoutez encore 2 épisodes." in said
+    assert ("L’image de couverture ne fait que 200x356\u202f; la couverture TikTok Series fait "
+            "1080x1920, elle sera donc agrandie 5,4 fois et paraîtra floue.") in said
 
 
 def test_summary_in_french(profile: PublishProfile) -> None:

@@ -3,6 +3,7 @@
 from dataclasses import replace
 from fractions import Fraction
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -283,15 +284,45 @@ def test_broken_collection(profile: PublishProfile, changes: dict, expected: set
     assert {p.episode_position for p in problems if p.episode_position} == set(range(1, 10))
 
 
-def test_every_code_is_reachable(profile: PublishProfile) -> None:
+def tiny_png(folder: Path, w: int = 200, h: int = 356, name: str = "tiny.png") -> str:
+    """A real PNG file of ``w`` x ``h`` grey pixels."""
+    import cv2
+    import numpy as np
+
+    path = folder / name
+    assert cv2.imwrite(str(path), np.full((h, w, 3), 128, np.uint8))
+    return str(path)
+
+
+def test_every_code_is_reachable(profile: PublishProfile, tmp_path: Path) -> None:
     episodes, records = broken_episodes()
     found: set[str] = set()
+    tiny = good_collection(cover=Cover(image_path=tiny_png(tmp_path)))
+    found |= codes(check(view(tiny, episodes, records), profile))
     for changes, _ in COLLECTION_VARIANTS:
         found |= codes(check(view(good_collection(**changes), episodes, records), profile))
     found |= codes(check(view(good_collection(), [], [record("good")]), profile))
     three = replace(profile, min_episodes=3)
     found |= codes(check(view(good_collection(), [episode(1, "good")], [record("good")]), three))
     assert found == set(CODES)
+
+
+def test_a_cover_image_much_smaller_than_the_cover_is_a_warning(
+        profile: PublishProfile, tmp_path: Path) -> None:  # fmt: skip
+    def problems(w: int, h: int, p: PublishProfile = profile) -> list[Problem]:
+        cover = Cover(image_path=tiny_png(tmp_path, w, h, f"{w}x{h}.png"))
+        return check(view(good_collection(cover=cover), [episode(1, "good")], [record("good")]), p)
+
+    (problem,) = problems(400, 711)
+    assert (problem.code, problem.severity, problem.field) == \
+        ("collection.cover_too_small", "warning", "cover")  # fmt: skip
+    assert problem.message == ("The cover image is only 400x711; the TikTok Series cover is "
+                               "1080x1920, so it will be enlarged 2.7 times and look blurry.")
+    assert problem.fix == "Use a picture of at least 540x960 if you have one; this one can stay."
+    assert is_ready([problem]) and summary([problem]) == "Ready to publish; 1 warning"
+    assert problems(540, 960) == []  # twice on each side: still fine
+    assert codes(problems(539, 958)) == {"collection.cover_too_small"}
+    assert problems(400, 711, replace(profile, recommended_size=(720, 1280))) == []
 
 
 def test_empty_collection(profile: PublishProfile) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from studio.domain.models import CollectionView, Episode, MediaInfo
+from studio.domain.picture_size import picture_size
 from studio.domain.profiles import PublishProfile, text_length, with_article
 from studio.domain.timecode import US, format_duration
 from studio.i18n import decimal, ntr, tr
@@ -37,6 +38,7 @@ CODES: dict[str, Severity] = {
     "collection.cover_missing": WARNING,
     "collection.cover_media_missing": WARNING,
     "collection.cover_image_missing": ERROR,
+    "collection.cover_too_small": WARNING,
     "episode.too_short": ERROR,
     "episode.too_long": ERROR,
     "episode.trim_beyond_media": ERROR,
@@ -193,7 +195,52 @@ def _check_collection(view: CollectionView, profile: PublishProfile) -> list[Pro
             "collection.cover_image_missing",
             tr("The cover image {path} cannot be found.").format(path=cover.image_path),
             field="cover", fix=tr("Put the image back, or pick another cover.")))
+    elif cover.image_path:
+        out += _check_cover_size(cover.image_path, profile)
     return out
+
+
+# -- cover picture --------------------------------------------------------------
+
+# Export enlarges a small cover image without a word (studio.editor.cover.fill_picture), and
+# a picture enlarged more than twice on each side (each of its pixels spread over four or
+# more) looks plainly blurry on a phone, so that is when the creator is told. Below that, e.g.
+# a 720x1280 picture for a 1080x1920 cover (x1.5), the softening is mild, like a 720p video's,
+# and a warning would be noise. The picture is never refused: it may be all they have. Only
+# images are checked: a frame cover is as sharp as its episode, which has its own size rule.
+COVER_MAX_ENLARGEMENT = 2.0
+COVER_MIN_KEPT = 0.5  # as fill_picture: crop to the cover's shape when that keeps half of it
+
+
+def cover_enlargement(width: int, height: int, cover: tuple[int, int]) -> float:
+    """How many times export enlarges a ``width`` x ``height`` picture for a ``cover``
+    (width, height) cover: a middle crop to the cover's shape fills it when that keeps at
+    least half the picture, otherwise the whole picture is fitted inside it."""
+    w, h = cover
+    target, aspect = w / h, width / height
+    if min(target / aspect, aspect / target) >= COVER_MIN_KEPT:
+        return max(w / width, h / height)
+    return min(w / width, h / height)
+
+
+def _check_cover_size(path: str, profile: PublishProfile) -> list[Problem]:
+    size = picture_size(path)
+    if size is None or 0 in size:  # another format, or damaged: export says if it fails
+        return []
+    factor = cover_enlargement(*size, profile.recommended_size)
+    if factor <= COVER_MAX_ENLARGEMENT:
+        return []
+    w, h = profile.recommended_size
+    minimum = f"{-(-w // 2)}x{-(-h // 2)}"
+    return [_problem(
+        "collection.cover_too_small",
+        tr("The cover image is only {width}x{height}; the {profile} cover is {size}, so it "
+           "will be enlarged {factor} times and look blurry.").format(
+            width=size[0], height=size[1], profile=profile.name, size=f"{w}x{h}",
+            factor=decimal(f"{factor:.1f}")),
+        field="cover",
+        fix=tr("Use a picture of at least {minimum} if you have one; this one can stay.").format(
+            minimum=minimum))]
 
 
 # -- episodes -------------------------------------------------------------------

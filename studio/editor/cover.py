@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from studio.domain.errors import UserError
+from studio.domain.rules import COVER_MIN_KEPT
 from studio.editor.reframe import detect_faces
 from studio.i18n import tr
 from studio.tasks import CancelToken
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 JPEG_QUALITY = 92
-MIN_KEPT = 0.5  # crop when it keeps at least this share of the picture, else blurred pad
+MIN_KEPT = COVER_MIN_KEPT  # crop when it keeps this share of the picture, else blurred pad
 SCORE_WIDTH = 360  # frames are scored on a copy this wide
 THUMB = (16, 16)  # grayscale thumbnail compared to tell near-duplicates apart
 
