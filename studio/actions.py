@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from studio.domain.errors import InvalidValue, UserError
+from studio.domain.errors import InvalidValue, LimitReached, UserError
 from studio.domain.models import Collection, Episode, MediaRecord
 from studio.domain.money import Money
 from studio.domain.profiles import load_profile
@@ -70,6 +70,7 @@ class AddResult:
     episode: Episode | None = None
     error: str | None = None
     reused_media: bool = False
+    limit_reached: bool = False  # not added: the collection holds all it may (``error`` says)
 
     @property
     def ok(self) -> bool:
@@ -106,16 +107,22 @@ def add_files(
 
     Each file is one transaction: a file reported added is in the library even
     if the process dies right after. A bad file is reported and skipped; the
-    others still go in. Stops at the profile's episode limit.
+    others still go in. Stops at the profile's episode limit: the files after it are
+    not tried, and each gets the same result (``limit_reached``) as the first one refused.
     """
     profile = load_profile(collection.profile)
     files = expand_paths(paths)
     results: list[AddResult] = []
+    full: AddResult | None = None
     for i, path in enumerate(files):
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(Progress(i, len(files), path.name))
-        result = _add_one(lib, collection, profile, path)
+        if full is None:
+            result = _add_one(lib, collection, profile, path)
+            full = result if result.limit_reached else None
+        else:
+            result = replace(full, path=path)
         results.append(result)
         if on_result is not None:
             on_result(result)
@@ -150,6 +157,8 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
                 lib.put_media(record)
             episode = lib.add_episode(episode)
         return AddResult(path, episode, reused_media=reused)
+    except LimitReached as exc:
+        return AddResult(path, error=str(exc), limit_reached=True)
     except UserError as exc:
         return AddResult(path, error=str(exc))
     except OSError as exc:

@@ -81,12 +81,19 @@ def test_add_a_folder_in_natural_order_then_show_and_check(studio, tmp_path, cli
     assert not [p for p in report["problems"] if p["severity"] == "error"]
 
 
-def test_the_81st_episode_is_refused_naming_the_limit(studio, clip_vertical):
+def test_the_81st_episode_is_refused_naming_the_limit_once(studio, clip_vertical):
+    """Crossing the limit said it again for every file left; now once, with how many."""
     studio("new", "Big")
-    code, out, err = studio("add", "Big", *([clip_vertical] * 81))
+    code, out, err = studio("add", "Big", *([clip_vertical] * 83))
     assert code == 1
-    assert "Added 80 of 81 files" in out
-    assert "80" in err and "at most" in err
+    assert "Added 80 of 83 files" in out
+    (line,) = err.strip().splitlines()
+    assert line.startswith("3 files not added: ") and "at most 80" in line, err
+    assert "already has 80" in line
+    code, out, err = studio("add", "Big", clip_vertical)  # already full
+    assert code == 1 and out.splitlines()[-1] == "Added 0 of 1 file to 'Big'."
+    (line,) = err.strip().splitlines()
+    assert line.startswith("1 file not added: ") and "at most 80" in line, err
     _, view = _episodes(studio.library, "Big")
     assert len(view.episodes) == 80
 
@@ -106,6 +113,41 @@ def test_price_limits(studio, price, ok, minor):
         assert code == 2 and c.price is None
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
         assert price in err
+
+
+def test_an_empty_price_is_refused_and_no_price_clears_it(studio, capsys):
+    """`--price ""` cleared the price without a word; clearing is now said: --no-price."""
+    code, out, err = studio("new", "Blank", "--price", "")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "leave --price out" in err
+    assert studio("list")[1].startswith("No collections yet")
+    assert studio("new", "Priced", "--price", "4.99")[0] == 0
+    for args in (["--price", ""], ["--price", "  "], ["--price", "", "--currency", "EUR"]):
+        code, out, err = studio("set", "Priced", *args)
+        assert code == 2 and out == "", (args, out)
+        assert err.startswith("studio: error: --price needs an amount"), err
+        assert len(err.strip().splitlines()) == 1 and "use --no-price" in err, err
+        c, _ = _episodes(studio.library, "Priced")
+        assert c.price is not None and (c.price.minor, c.price.currency) == (499, "USD")
+    code, _, err = studio("set", "Priced", "--no-price", "--currency", "EUR")
+    assert code == 2 and "leave out --currency" in err
+    code, out, _ = studio("set", "Priced", "--no-price")
+    assert code == 0 and out == "'Priced': price not set.\n"
+    assert _episodes(studio.library, "Priced")[0].price is None
+    with pytest.raises(SystemExit):
+        studio("set", "--help")
+    assert "--no-price" in capsys.readouterr().out
+
+
+def test_one_of_a_thing_is_said_in_the_singular(studio, tmp_path, clip_vertical):
+    studio("new", "One")
+    code, out, _ = studio("add", "One", clip_vertical)
+    assert code == 0 and out.splitlines()[-1] == "Added 1 of 1 file to 'One'."
+    assert "1 episode, 0:31 in all" in studio("show", "One")[1].splitlines()
+    code, out, _ = studio("export", "One", "--to", tmp_path / "kit", "--plan")
+    assert code == 0 and out.splitlines()[-1].endswith(" for 1 episode.")
+    assert studio("relink", tmp_path)[1] == "Relinked 0 files; 0 still missing.\n"
+    code, out, _ = studio("demo", "--episodes", "1")
+    assert code == 0 and out.splitlines()[0].endswith("' with 1 episode.")
 
 
 def test_trim_by_number_and_by_id_with_checks(studio, clip_vertical):
@@ -177,7 +219,7 @@ def test_moved_media_is_flagged_and_found_again_by_relink(studio, tmp_path, clip
     assert code == 1
     assert any("missing" in p["code"] for p in json.loads(out)["problems"])
     code, out, _ = studio("relink", tmp_path / "external")
-    assert code == 0 and "Relinked 1 files; 0 still missing." in out
+    assert code == 0 and "Relinked 1 file; 0 still missing." in out
     _, view = _episodes(studio.library, "Moves")
     (media,) = view.media.values()
     assert media.path == str(new_home / "final cut.mp4") and not media.missing
@@ -193,7 +235,7 @@ def test_files_added_by_a_relative_path_are_found_from_anywhere(studio, tmp_path
     studio("new", "Relative")
     monkeypatch.chdir(clips)
     code, out, _ = studio("add", "Relative", "take1.mp4")
-    assert code == 0 and "Added 1 of 1" in out
+    assert code == 0 and "Added 1 of 1 file to 'Relative'." in out
     monkeypatch.chdir(tmp_path)
     code, out, _ = studio("show", "Relative")
     assert code == 0 and "MISSING" not in out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import string
 import subprocess
 import sys
@@ -233,6 +234,60 @@ def test_the_cli_stays_english_on_a_french_system(tmp_path) -> None:
     french = subprocess.run(argv, capture_output=True, text=True,
                             env={**base, "STUDIO_LANG": "fr"})  # fmt: skip
     assert f"Aucune collection ne s’appelle «{NB}x{NB}»" in french.stderr
+
+
+def test_the_commands_speak_french_from_headers_to_plurals(tmp_path, clip_vertical,
+                                                          clip_landscape) -> None:
+    """STUDIO_LANG=fr: tables, severities, flags and status lines of the real commands are
+    French; they were English f-strings around the French messages of the rules."""
+    nnb = "\u202f"  # the narrow no-break space of the CLI's messages
+    clips, moved = tmp_path / "clips", tmp_path / "moved"
+    clips.mkdir()
+    moved.mkdir()
+    shutil.copy(clip_vertical, clips / "un.mp4")
+    shutil.copy(clip_landscape, clips / "deux.mp4")
+    (clips / "vide.mp4").write_bytes(b"")
+    base = {k: v for k, v in os.environ.items() if k not in i18n.ENV_VARIABLES}
+    base["STUDIO_LIBRARY"] = str(tmp_path / "library.sqlite")
+
+    def studio(lang: str, *args: object) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "studio", *map(str, args)],
+                              capture_output=True, text=True, timeout=120,
+                              env={**base, "STUDIO_LANG": lang})  # fmt: skip
+
+    title = "Pain au levain"
+    assert studio("en", "new", title, "--price", "4.99").returncode == 0
+    assert studio("en", "add", title, clips / "un.mp4", clips / "deux.mp4").returncode == 0
+    assert studio("en", "episode", f"{title}:1", "--free-preview").returncode == 0
+    added = studio("fr", "add", title, clips / "vide.mp4")
+    shutil.move(clips / "deux.mp4", moved / "deux.mp4")
+    listed = studio("fr", "list")
+    shown = studio("fr", "show", title)
+    checked = studio("fr", "check", title)
+    relinked = studio("fr", "relink", moved)
+    unknown = studio("fr", "show", "Nope")
+    runs = (added, listed, shown, checked, relinked, unknown)
+    said = "\n".join(r.stdout + r.stderr for r in runs)
+
+    for english in ("TITLE", "EPISODES", "LENGTH", "PRICE", "Price", "Profile", "episodes",
+                    "in all", "IN", "OUT", "FILE", "MISSING", "free", "ERROR", "WARNING",
+                    "FIELD", "PROBLEM", "FIX", "Added", "skipped", "Relinked", "still missing",
+                    "error", "files"):  # fmt: skip
+        assert not re.search(rf"\b{english}\b", said), (english, said)
+    assert added.stdout.splitlines()[-1] == (f"Fichier ajouté à «{nnb}{title}{nnb}»{nnb}: "
+                                             "0 sur 1.")  # fmt: skip
+    assert added.stderr.startswith(f"ignoré {clips / 'vide.mp4'}{nnb}: ")
+    assert listed.stdout.split()[:6] == ["ID", "TITRE", "ÉPISODES", "DURÉE", "PRIX", "--------"]
+    assert "4,99 USD" in listed.stdout
+    assert f"Prix{nnb}: 4,99 USD" in shown.stdout and "2 épisodes, 1:02 en tout" in shown.stdout
+    for word in ("ENTRÉE", "SORTIE", "FICHIER", "MANQUANT", "gratuit"):
+        assert word in shown.stdout, word
+    assert checked.returncode == 1
+    assert checked.stdout.startswith(f"{title}{nnb}: 1 erreur, ")
+    for word in ("ÉP.", "CHAMP", "PROBLÈME", "SOLUTION", "ERREUR", "AVERTISSEMENT", "média"):
+        assert word in checked.stdout, word
+    assert relinked.stdout.splitlines()[-1] == f"1 fichier retrouvé{nnb}; 0 toujours manquant."
+    assert unknown.returncode == 2 and unknown.stderr.startswith(f"studio{nnb}: erreur{nnb}: ")
 
 
 def test_the_layers_below_the_ui_load_no_qt() -> None:

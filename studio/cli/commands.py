@@ -16,7 +16,7 @@ from studio.domain.models import Collection, Episode
 from studio.domain.profiles import load_profile
 from studio.domain.rules import is_ready, summary
 from studio.domain.timecode import format_duration, format_timecode
-from studio.i18n import tr
+from studio.i18n import decimal, ntr, tr
 from studio.store.library import Library
 
 
@@ -34,9 +34,8 @@ def _collection_for_episode(lib: Library, ref: str, coll: str | None) -> tuple[s
         collections = lib.collections()
         if len(collections) == 1:
             return ref, collections[0].id
-        raise UserError(
-            f"Episode {ref} of which collection? Use -c COLLECTION or COLLECTION:{ref}."
-        )
+        raise UserError(tr("Episode {n} of which collection? Use -c COLLECTION or "
+                           "COLLECTION:{n}.").format(n=ref))  # fmt: skip
     return ref, None
 
 
@@ -50,31 +49,39 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     problem = display_problem()
     if problem:
-        print(
-            f"studio: cannot open the window: {problem}. "
-            "Use the commands instead (studio --help), e.g. studio demo, studio list.",
-            file=sys.stderr,
-        )
+        print(tr("studio: cannot open the window: {problem}. Use the commands instead "
+                 "(studio --help), e.g. studio demo, studio list.").format(problem=problem),
+              file=sys.stderr)  # fmt: skip
         return 2
     from studio.ui.run import run_gui  # Qt is imported only here
 
     return run_gui(library_path=args.library)
 
 
+def _typed_price(text: str | None, how_to_clear: str) -> str | None:
+    """``--price`` as typed; a blank one is refused, as it would clear the price unseen."""
+    if text is not None and not text.strip():
+        raise UserError(tr("--price needs an amount, e.g. --price 4.99; {how_to_clear}").format(
+            how_to_clear=how_to_clear))
+    return text
+
+
 def cmd_new(args: argparse.Namespace) -> int:
+    price = _typed_price(args.price, tr("leave --price out to create a collection without "
+                                        "a price."))  # fmt: skip
     with _open(args) as ctx:
         load_profile(args.profile)
-        title = args.title.strip() or "Untitled"
+        title = args.title.strip() or tr("Untitled")
         if ctx.library.title_taken(title):
             raise UserError(tr("A collection called '{title}' already exists; give this one "
                                "another title.").format(title=title))  # fmt: skip
         c = ctx.library.create_collection(title, args.profile)
-        if args.price or args.currency or args.description is not None:
+        if price or args.currency or args.description is not None:
             actions.set_collection_fields(
-                ctx.library, c, price=args.price, currency=args.currency,
+                ctx.library, c, price=price, currency=args.currency,
                 description=args.description,
             )  # fmt: skip
-        say(f"Created collection '{c.title}' ({c.id}).")
+        say(tr("Created collection '{title}' ({id}).").format(title=c.title, id=c.id))
     return 0
 
 
@@ -85,12 +92,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         for c in lib.collections():
             eps = lib.episodes(c.id)
             total = sum(e.duration for e in eps)
-            price = c.price.format() if c.price else "-"
+            price = decimal(c.price.format()) if c.price else "-"
             rows.append([c.id[:8], c.title, len(eps), format_duration(total), price])
         if not rows:
-            say("No collections yet. Create one with: studio new TITLE (or try: studio demo)")
+            say(tr("No collections yet. Create one with: studio new TITLE (or try: studio demo)"))
             return 0
-        say(table(["ID", "TITLE", "EPISODES", "LENGTH", "PRICE"], rows))
+        say(table(["ID", tr("TITLE"), tr("EPISODES"), tr("LENGTH"), tr("PRICE")], rows))
     return 0
 
 
@@ -101,9 +108,9 @@ def _episode_rows(lib: Library, c: Collection) -> list[list[object]]:
         m = view.media.get(e.media_fingerprint)
         flags = []
         if m is not None and m.missing:
-            flags.append("MISSING")
+            flags.append(tr("MISSING"))
         if e.free_preview:
-            flags.append("free")
+            flags.append(tr("free", context="free preview"))
         out.append([
             e.position, e.id[:8], e.title, format_timecode(e.trim.start),
             format_timecode(e.trim.end), format_duration(e.duration),
@@ -136,15 +143,18 @@ def cmd_show(args: argparse.Namespace) -> int:
             say(json.dumps(data, indent=2, ensure_ascii=False))
             return 0
         say(f"{c.title}  ({c.id})")
-        say(f"Price: {c.price.format() if c.price else 'not set'}   Profile: {c.profile}")
+        say(tr("Price: {price}   Profile: {profile}").format(
+            price=decimal(c.price.format()) if c.price else tr("not set"), profile=c.profile))
         if c.description:
-            say(f"Description: {c.description}")
+            say(tr("Description: {description}").format(description=c.description))
         total = sum(e.duration for e in eps)
-        say(f"{len(eps)} episodes, {format_duration(total)} in all")
+        say(ntr("{n} episode, {length} in all", "{n} episodes, {length} in all", len(eps)).format(
+            n=len(eps), length=format_duration(total)))
         if eps:
             say()
             rows = _episode_rows(lib, c)
-            say(table(["#", "ID", "TITLE", "IN", "OUT", "LENGTH", "FILE", ""], rows))
+            say(table(["#", "ID", tr("TITLE"), tr("IN"), tr("OUT"), tr("LENGTH"), tr("FILE"), ""],
+                      rows))  # fmt: skip
     return 0
 
 
@@ -152,38 +162,48 @@ def cmd_add(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         lib = ctx.library
         c = lib.find_collection(args.collection)
-        bar = ProgressLine("Adding")
+        bar = ProgressLine(tr("Adding"))
         failed = 0
+        over_limit: list[actions.AddResult] = []  # said once, not once a file
 
         def report(r: actions.AddResult) -> None:
             nonlocal failed
             bar.finish()
             if r.ok:
                 assert r.episode is not None
-                say(f"added {r.episode.position}: {r.path} ({format_duration(r.episode.duration)})")
+                say(tr("added {n}: {path} ({length})").format(
+                    n=r.episode.position, path=r.path, length=format_duration(r.episode.duration)))
             else:
                 failed += 1
-                print(f"skipped {r.path}: {r.error}", file=sys.stderr, flush=True)
+                if r.limit_reached:
+                    over_limit.append(r)
+                else:
+                    print(tr("skipped {path}: {error}").format(path=r.path, error=r.error),
+                          file=sys.stderr, flush=True)  # fmt: skip
 
         results = actions.add_files(lib, c, args.paths, on_result=report, progress=bar)
         bar.finish()
+        if over_limit:
+            n = len(over_limit)
+            print(ntr("{n} file not added: {reason}", "{n} files not added: {reason}", n).format(
+                n=n, reason=over_limit[0].error), file=sys.stderr, flush=True)  # fmt: skip
         ok = sum(1 for r in results if r.ok)
         if not results:
-            raise UserError("No video files found in what was given.")
-        say(f"Added {ok} of {len(results)} files to '{c.title}'.")
+            raise UserError(tr("No video files found in what was given."))
+        say(ntr("Added {added} of {n} file to '{title}'.", "Added {added} of {n} files to "
+                "'{title}'.", len(results)).format(added=ok, n=len(results), title=c.title))
     return 0 if failed == 0 else 1
 
 
 def cmd_trim(args: argparse.Namespace) -> int:
     if args.in_point is None and args.out_point is None:
-        raise UserError("Give --in, --out or both.")
+        raise UserError(tr("Give --in, --out or both."))
     with _open(args) as ctx:
         ep = _episode(ctx.library, args)
         ep = actions.trim_episode(ctx.library, ep, args.in_point, args.out_point)
-        say(
-            f"Episode {ep.position} '{ep.title}': {format_timecode(ep.trim.start)} to "
-            f"{format_timecode(ep.trim.end)} ({format_duration(ep.duration)})."
-        )
+        say(tr("Episode {n} '{title}': {start} to {end} ({length}).").format(
+            n=ep.position, title=ep.title, start=format_timecode(ep.trim.start),
+            end=format_timecode(ep.trim.end), length=format_duration(ep.duration)))
     return 0
 
 
@@ -191,7 +211,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         ep = _episode(ctx.library, args)
         order = ctx.library.move_episode(ep.id, args.position)
-        say(f"Moved '{ep.title}' to position {args.position}.")
+        say(tr("Moved '{title}' to position {n}.").format(title=ep.title, n=args.position))
         for e in order:
             say(f"  {actions.describe_episode(e)}")
     return 0
@@ -201,13 +221,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         ep = _episode(ctx.library, args)
         ctx.library.remove_episode(ep.id)
-        say(f"Removed episode {ep.position} '{ep.title}' (the media file stays on disk).")
+        say(tr("Removed episode {n} '{title}' (the media file stays on disk).").format(
+            n=ep.position, title=ep.title))
     return 0
 
 
 def cmd_episode(args: argparse.Namespace) -> int:
     if args.title is None and args.free_preview is None:
-        raise UserError("Give --title or --free-preview/--no-free-preview.")
+        raise UserError(tr("Give --title or --free-preview/--no-free-preview."))
     with _open(args) as ctx:
         ep = _episode(ctx.library, args)
         changes: dict = {}
@@ -220,18 +241,27 @@ def cmd_episode(args: argparse.Namespace) -> int:
         if args.free_preview is not None:
             changes["free_preview"] = args.free_preview
         ep = ctx.library.update_episode(ep.with_(**changes))
-        say(f"Episode {ep.position}: '{ep.title}'{' (free preview)' if ep.free_preview else ''}.")
+        said = (tr("Episode {n}: '{title}' (free preview).") if ep.free_preview
+                else tr("Episode {n}: '{title}'."))
+        say(said.format(n=ep.position, title=ep.title))
     return 0
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    price = _typed_price(args.price, tr("to clear the price, use --no-price."))
+    if args.no_price:
+        if args.currency is not None:
+            raise UserError(tr("--no-price clears the price and its currency: leave out "
+                               "--currency."))  # fmt: skip
+        price = ""  # what clears the price below
     with _open(args) as ctx:
         c = ctx.library.find_collection(args.collection)
         c = actions.set_collection_fields(
             ctx.library, c, title=args.title, description=args.description,
-            price=args.price, currency=args.currency,
+            price=price, currency=args.currency,
         )  # fmt: skip
-        say(f"'{c.title}': price {c.price.format() if c.price else 'not set'}.")
+        say(tr("'{title}': price {price}.").format(
+            title=c.title, price=decimal(c.price.format()) if c.price else tr("not set")))
     return 0
 
 
@@ -241,13 +271,19 @@ def cmd_delete(args: argparse.Namespace) -> int:
         n = ctx.library.episode_count(c.id)
         if not args.yes:
             if not sys.stdin.isatty():
-                raise UserError("Deleting needs confirmation: add --yes.")
-            answer = input(f"Delete '{c.title}' and its {n} episodes? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
-                say("Nothing deleted.")
+                raise UserError(tr("Deleting needs confirmation: add --yes."))
+            answer = input(ntr("Delete '{title}' and its {n} episode? [y/N] ",
+                               "Delete '{title}' and its {n} episodes? [y/N] ", n).format(
+                title=c.title, n=n))  # fmt: skip
+            yes = {"y", "yes", tr("y", context="yes/no answer"),
+                   tr("yes", context="yes/no answer")}  # fmt: skip
+            if answer.strip().lower() not in yes:
+                say(tr("Nothing deleted."))
                 return 1
         ctx.library.delete_collection(c.id)
-        say(f"Deleted '{c.title}' ({n} episodes); the media files stay on disk.")
+        say(ntr("Deleted '{title}' ({n} episode); the media files stay on disk.",
+                "Deleted '{title}' ({n} episodes); the media files stay on disk.", n).format(
+            title=c.title, n=n))  # fmt: skip
     return 0
 
 
@@ -263,28 +299,46 @@ def cmd_check(args: argparse.Namespace) -> int:
                 indent=2, ensure_ascii=False,
             ))  # fmt: skip
             return 0 if ready else 1
-        say(f"{c.title}: {summary(problems)}")
+        say(tr("{title}: {summary}").format(title=c.title, summary=summary(problems)))
         if problems:
             rows = [
-                [p.severity.upper(), p.episode_position or "-", p.field or "", p.message,
-                 p.fix or ""]
+                [_severity(p.severity), p.episode_position or "-", _field(p.field),
+                 p.message, p.fix or ""]
                 for p in problems
             ]  # fmt: skip
             say()
-            say(table(["", "EP", "FIELD", "PROBLEM", "FIX"], rows))
+            say(table(["", tr("EP"), tr("FIELD"), tr("PROBLEM"), tr("FIX")], rows))
     return 0 if ready else 1
+
+
+def _severity(severity: str) -> str:
+    return tr("ERROR") if severity == "error" else tr("WARNING")
+
+
+def _field(field: str | None) -> str:
+    """The part of the collection a problem is about, as the FIELD column says it."""
+    names = {"episodes": tr("episodes", context="problem field"),
+             "title": tr("title", context="problem field"),
+             "description": tr("description", context="problem field"),
+             "price": tr("price", context="problem field"),
+             "cover": tr("cover", context="problem field"),
+             "media": tr("media", context="problem field"),
+             "trim": tr("trim", context="problem field")}  # fmt: skip
+    return names.get(field, field) if field else ""
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
-        bar = ProgressLine("Searching")
+        bar = ProgressLine(tr("Searching"))
         found, missing = actions.relink(ctx.library, args.folder, progress=bar)
         bar.finish()
         for r in found:
-            say(f"found {Path(r.old_path).name} at {r.new_path}")
+            say(tr("found {name} at {path}").format(name=Path(r.old_path).name, path=r.new_path))
         for m in missing:
-            say(f"still missing: {m.path}")
-        say(f"Relinked {len(found)} files; {len(missing)} still missing.")
+            say(tr("still missing: {path}").format(path=m.path))
+        relinked = ntr("Relinked {n} file", "Relinked {n} files", len(found)).format(n=len(found))
+        say(ntr("{relinked}; {n} still missing.", "{relinked}; {n} still missing.",
+                len(missing)).format(relinked=relinked, n=len(missing)))  # fmt: skip
     return 0 if not missing else 1
 
 
@@ -292,11 +346,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from studio.demo import create_demo
 
     with _open(args) as ctx:
-        bar = ProgressLine("Making clips")
+        bar = ProgressLine(tr("Making clips"))
         c = create_demo(ctx, episodes=args.episodes, progress=bar)
         bar.finish()
-        say(f"Created '{c.title}' with {ctx.library.episode_count(c.id)} episodes.")
-        say(f"Try: studio show '{c.title}'   studio check '{c.title}'   studio")
+        n = ctx.library.episode_count(c.id)
+        say(ntr("Created '{title}' with {n} episode.", "Created '{title}' with {n} episodes.",
+                n).format(title=c.title, n=n))  # fmt: skip
+        say(tr("Try: {commands}").format(
+            commands=f"studio show '{c.title}'   studio check '{c.title}'   studio"))
     return 0
 
 
@@ -304,13 +361,16 @@ def _settings(args: argparse.Namespace):
     from studio.editor.cut_plan import RenderSettings
 
     if not -40.0 <= args.lufs <= -5.0:
-        raise UserError(f"The loudness target {args.lufs:g} LUFS is outside -40 to -5.")
+        raise UserError(tr("The loudness target {lufs} LUFS is outside -40 to -5.").format(
+            lufs=decimal(f"{args.lufs:g}")))
     return RenderSettings(reframe=args.reframe, normalize_loudness=args.normalize,
                           target_lufs=args.lufs, reencode=args.reencode)  # fmt: skip
 
 
 def _plan_rows(plan) -> list[list[object]]:
-    return [[j.episode.position, j.episode.title[:32], j.plan.strategy.value.upper(),
+    from studio.editor.cut_plan import strategy_name
+
+    return [[j.episode.position, j.episode.title[:32], strategy_name(j.plan.strategy).upper(),
              f"{j.plan.estimate_s:.0f} s", j.plan.reason] for j in plan.jobs]  # fmt: skip
 
 
@@ -320,26 +380,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         c = ctx.library.find_collection(args.collection)
         plan = export.plan_export(ctx.library, c, _settings(args))
-        say(table(["#", "EPISODE", "PLAN", "EST.", "WHY"], _plan_rows(plan)))
-        say(f"Estimated time: {format_duration(int(plan.estimate_s * 1e6))} for "
-            f"{len(plan.jobs)} episodes.")  # fmt: skip
+        say(table(["#", tr("EPISODE"), tr("PLAN"), tr("EST."), tr("WHY")], _plan_rows(plan)))
+        n = len(plan.jobs)
+        say(ntr("Estimated time: {time} for {n} episode.", "Estimated time: {time} for {n} "
+                "episodes.", n).format(time=format_duration(int(plan.estimate_s * 1e6)), n=n))
         if args.plan:
             return 0
-        bar = ProgressLine("Exporting")
+        bar = ProgressLine(tr("Exporting"))
 
         def done(job, state: str) -> None:
             bar.finish()
-            say(f"{state} {job.file_name}")
+            said = tr("rendered {file}") if state == "rendered" else tr("unchanged {file}")
+            say(said.format(file=job.file_name))
 
         result = export.export_collection(
             ctx.library, plan, args.folder, progress=bar, on_episode=done,
             write_cover=export.cover_writer(ctx.library, c),
         )  # fmt: skip
         bar.finish()
-        say(f"Exported '{c.title}' to {result.folder}: {len(result.rendered)} rendered, "
-            f"{len(result.reused)} unchanged, {len(result.removed)} removed.")  # fmt: skip
+        rendered, reused, removed = (len(result.rendered), len(result.reused),
+                                     len(result.removed))  # fmt: skip
+        say(tr("Exported '{title}' to {folder}: {rendered}, {unchanged}, {removed}.").format(
+            title=c.title, folder=result.folder,
+            rendered=ntr("{n} rendered", "{n} rendered", rendered).format(n=rendered),
+            unchanged=ntr("{n} unchanged", "{n} unchanged", reused).format(n=reused),
+            removed=ntr("{n} removed", "{n} removed", removed).format(n=removed)))
         if result.cover is None:
-            say("No cover: choose one (a frame or an image) before publishing.")
+            say(tr("No cover: choose one (a frame or an image) before publishing."))
         problems = actions.check_collection(ctx.library, ctx.library.collection(c.id))
         if not is_ready(problems):
             say(tr("Not ready to publish yet: {summary}. See them with: {command}").format(
@@ -355,7 +422,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         paths = export.render_preview(ctx.library, ep, args.folder, _settings(args),
                                       seconds=args.seconds)  # fmt: skip
         for p in paths:
-            say(f"wrote {p}")
+            say(tr("wrote {path}").format(path=p))
     return 0
 
 
@@ -371,10 +438,13 @@ def cmd_loudness(args: argparse.Namespace) -> int:
                    "(studio relink FOLDER).").format(n=ep.position, title=ep.title,
                                                      path=media.path))  # fmt: skip
         if media is None or not media.info.has_audio:
-            raise UserError(f"Episode {ep.position} '{ep.title}' has no sound.")
+            raise UserError(tr("Episode {n} '{title}' has no sound.").format(
+                n=ep.position, title=ep.title))
         m = measure(media.path, ep.trim.start, ep.duration)
-        say(f"Episode {ep.position} '{ep.title}': {m.integrated:.1f} LUFS integrated, "
-            f"true peak {m.true_peak:.1f} dBTP, range {m.lra:.1f} LU.")  # fmt: skip
+        say(tr("Episode {n} '{title}': {integrated} LUFS integrated, true peak {peak} dBTP, "
+               "range {range} LU.").format(
+            n=ep.position, title=ep.title, integrated=decimal(f"{m.integrated:.1f}"),
+            peak=decimal(f"{m.true_peak:.1f}"), range=decimal(f"{m.lra:.1f}")))  # fmt: skip
     return 0
 
 
@@ -387,24 +457,26 @@ def cmd_cover(args: argparse.Namespace) -> int:
         c = lib.find_collection(args.collection)
         if args.image:
             covers.set_cover_image(lib, c, args.image)
-            say(f"Cover of '{c.title}': {Path(args.image).name}.")
+            say(tr("Cover of '{title}': {name}.").format(title=c.title,
+                                                        name=Path(args.image).name))
         elif args.episode:
             ep = lib.find_episode(args.episode, c.id)
             media = lib.media(ep.media_fingerprint)
             rate = media.info.frame_rate if media else None
             at = ep.trim.start + parse_timecode(args.at, rate)
             if at >= ep.trim.end:
-                raise UserError(f"{args.at} is past the end of episode {ep.position}.")
+                raise UserError(tr("{time} is past the end of episode {n}.").format(
+                    time=args.at, n=ep.position))
             covers.set_cover_frame(lib, c, ep, at)
-            say(f"Cover of '{c.title}': episode {ep.position} at "
-                f"{format_timecode(at - ep.trim.start)}.")  # fmt: skip
+            say(tr("Cover of '{title}': episode {n} at {time}.").format(
+                title=c.title, n=ep.position, time=format_timecode(at - ep.trim.start)))
         else:
-            bar = ProgressLine("Looking")
+            bar = ProgressLine(tr("Looking"))
             found = covers.suggest(lib, c, progress=bar)
             bar.finish()
             rows = [[i + 1, f.episode.position, f.episode.title[:30],
-                     format_timecode(f.time_us - f.episode.trim.start), f"{f.score:.2f}"]
+                     format_timecode(f.time_us - f.episode.trim.start), decimal(f"{f.score:.2f}")]
                     for i, f in enumerate(found)]  # fmt: skip
-            say(table(["", "EPISODE", "TITLE", "AT", "SCORE"], rows))
-            say("Choose one with: studio cover COLLECTION --episode N --at TIME")
+            say(table(["", tr("EPISODE"), tr("TITLE"), tr("AT"), tr("SCORE")], rows))
+            say(tr("Choose one with: studio cover COLLECTION --episode N --at TIME"))
     return 0

@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("new", c.cmd_new, "create a collection")
     p.add_argument("title")
     p.add_argument("--profile", default="tiktok-series", help="publish profile (tiktok-series)")
-    p.add_argument("--price", help="price, e.g. 4.99")
+    p.add_argument("--price", help="price, e.g. 4.99 (leave it out for a collection without a "
+                   "price)")
     p.add_argument("--currency", help="ISO 4217 code (USD)")
     p.add_argument("--description")
 
@@ -80,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("collection", help="title or id")
     p.add_argument("--title")
     p.add_argument("--description")
-    p.add_argument("--price", help="e.g. 9.99, 9,99 or $9.99")
+    price = p.add_mutually_exclusive_group()
+    price.add_argument("--price", help="e.g. 9.99, 9,99 or $9.99 (never empty: see --no-price)")
+    price.add_argument("--no-price", action="store_true",
+                       help="clear the price (a collection needs one to be published)")
     p.add_argument("--currency", help="ISO 4217 code (USD)")
 
     p = cmd("delete", c.cmd_delete, "delete a collection (its media files stay on disk)")
@@ -182,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(str(exc))
         return 2
     except (KeyboardInterrupt, Cancelled):
-        print("\nstudio: cancelled.", file=sys.stderr)
+        print("\n" + tr("studio: cancelled."), file=sys.stderr)
         return 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

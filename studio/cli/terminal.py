@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from studio.i18n import tr
 from studio.tasks import Progress
 
 
@@ -25,7 +26,7 @@ def say(text: str = "") -> None:
 
 
 def error(text: str) -> None:
-    print(f"studio: error: {text}", file=sys.stderr, flush=True)
+    print(tr("studio: error: {message}").format(message=text), file=sys.stderr, flush=True)
 
 
 class ProgressLine:
