@@ -34,11 +34,10 @@ from studio.editor.cut_points import cut_points
 from studio.editor.render import render
 from studio.i18n import tr
 from studio.store.library import Library
+from studio.sync.kit import KIT_FORMAT, MANIFEST, plain_file_name, sha256_file
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
 ENGINE_VERSION = "render-1"
-MANIFEST = "manifest.json"
-KIT_FORMAT = "series-studio-publish-kit"
 
 
 def safe_filename(text: str, limit: int = 60) -> str:
@@ -59,14 +58,6 @@ def render_key(episode: Episode, settings: RenderSettings, profile: str,
         # before this was read: those (only those) are made again.
         parts.append("decode-from-recovery")
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -173,13 +164,6 @@ def folder_lock(folder: Path) -> Iterator[None]:
         handle.close()
 
 
-def _plain_name(name: object) -> bool:
-    """A manifest's file name that is a plain .mp4 name inside the kit (a hand-edited or
-    hostile manifest must never make export touch anything else)."""
-    return (isinstance(name, str) and name == Path(name).name and "/" not in name
-            and "\\" not in name and name.endswith(".mp4") and not name.startswith("."))
-
-
 def _check_folder(plan: ExportPlan, folder: Path, old: dict) -> None:
     """Refuse a folder where export would write over files it did not write."""
     c = plan.collection
@@ -242,7 +226,7 @@ def export_collection(
 
 def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover) -> ExportResult:
     old["episodes"] = [e for e in old.get("episodes", [])
-                       if isinstance(e, dict) and _plain_name(e.get("file"))]  # fmt: skip
+                       if isinstance(e, dict) and plain_file_name(e.get("file"))]  # fmt: skip
     old_by_key = {e.get("render_key"): e for e in old.get("episodes", [])}
     result = ExportResult(folder)
     c = plan.collection

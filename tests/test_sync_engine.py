@@ -5,6 +5,7 @@ a full publish, re-publishing as a diff, faults of every kind, pause/cancel, and
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -144,6 +145,32 @@ def test_the_folder_target_receives_the_kit_and_a_second_publish_changes_nothing
     write_kit(setup.tmp / "other", other, setup.episodes[:1])
     with pytest.raises(SyncError, match="already holds another collection"):
         Publisher(setup.library, "usb", setup.tmp / "other", settings=FAST).run()
+
+
+def test_a_hand_edited_folder_manifest_cannot_make_publish_delete_files_elsewhere(setup):
+    """Republishing removes the files of episodes that are gone, named by the folder's
+    manifest.json: names that are not plain episode files there are never touched."""
+    setup.publish("usb")
+    usb = setup.tmp / "usb"
+    outside = setup.tmp / "outside.mp4"
+    elsewhere = setup.tmp / "docs" / "thesis.mp4"
+    elsewhere.parent.mkdir()
+    for path, data in ((outside, b"beside the folder"), (elsewhere, b"far away"),
+                       (usb / "notes.txt", b"the creator's notes"),
+                       (usb / ".hidden.mp4", b"hidden")):  # fmt: skip
+        path.write_bytes(data)
+    manifest = json.loads((usb / "manifest.json").read_text(encoding="utf-8"))
+    manifest["episodes"] += [{"file": name} for name in (
+        "../outside.mp4", str(elsewhere), "notes.txt", ".hidden.mp4", "..", "")]
+    (usb / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    setup.episodes.pop(0)  # a republish that removes an episode's file
+    setup.write()
+    setup.publish("usb")
+    assert not (usb / "01 - Part 1.mp4").exists()
+    assert outside.read_bytes() == b"beside the folder"
+    assert elsewhere.read_bytes() == b"far away"
+    assert (usb / "notes.txt").read_bytes() == b"the creator's notes"
+    assert (usb / ".hidden.mp4").read_bytes() == b"hidden"
 
 
 def _tree(folder: Path) -> dict[str, tuple]:

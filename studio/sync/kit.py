@@ -23,6 +23,14 @@ MANIFEST = "manifest.json"
 KIT_FORMAT = "series-studio-publish-kit"
 
 
+def plain_file_name(name: object, suffix: str = ".mp4") -> bool:
+    """A manifest's file name that is a plain, visible ``suffix`` name inside its folder:
+    a hand-edited or hostile manifest must never make export or publish touch (and
+    so delete) anything else, such as ``../x``, an absolute path or a hidden file."""
+    return (isinstance(name, str) and name == Path(name).name and "/" not in name
+            and "\\" not in name and name.endswith(suffix) and not name.startswith("."))
+
+
 def sha256_file(path: Path, block: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:

@@ -52,6 +52,7 @@ from studio.sync.kit import (
     KitItem,
     RemoteCollection,
     RemoteEpisode,
+    plain_file_name,
 )
 from studio.sync.retry import ProgressFn, RetryPolicy, SpeedMeter, Throttle, TransferProgress
 from studio.sync.tus import MiB, TusClient
@@ -270,9 +271,9 @@ class FolderAdapter:
                     file=name))
             self._place(source, self.folder / name)
         for entry in old.get("episodes", []):
-            stale = self.folder / str(entry.get("file", ""))
-            if entry.get("file") and entry["file"] not in layout:
-                stale.unlink(missing_ok=True)
+            name = entry.get("file") if isinstance(entry, dict) else None
+            if plain_file_name(name) and name not in layout:  # never ../x, /home/...
+                (self.folder / name).unlink(missing_ok=True)
         if old.get("cover") and "cover.jpg" not in layout:
             (self.folder / "cover.jpg").unlink(missing_ok=True)
         revision = desired.digest()[:16]
