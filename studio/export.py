@@ -164,6 +164,19 @@ def folder_lock(folder: Path) -> Iterator[None]:
         handle.close()
 
 
+def make_folder(folder: Path) -> None:
+    """Make the kit folder (and those above it), or say in one line why it cannot be."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists() or p.is_symlink()), None)
+    if existing is not None and not existing.is_dir():
+        raise UserError(tr("{path} is a file, not a folder: choose a folder to export "
+                           "to.").format(path=existing))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(tr("Cannot make the folder {folder}: {reason}.").format(
+            folder=folder, reason=exc.strerror or exc)) from None
+
+
 def _check_folder(plan: ExportPlan, folder: Path, old: dict) -> None:
     """Refuse a folder where export would write over files it did not write."""
     c = plan.collection
@@ -216,7 +229,7 @@ def export_collection(
     if not str(folder).strip():
         raise UserError(tr("Say which folder to export to."))
     folder = Path(folder).expanduser().absolute()
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     with folder_lock(folder):
         old = _read_manifest(folder)
         _check_folder(plan, folder, old)

@@ -287,7 +287,8 @@ def test_cli_export_mistakes_are_one_line_errors(tmp_path, clip_vertical):
     studio("add", "Short", clip_vertical)
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x")
-    for where, says in ((a_file, "File exists"), (a_file / "kit", "Not a directory"),
+    for where, says in ((a_file, f"{a_file} is a file, not a folder"),
+                        (a_file / "kit", f"{a_file} is a file, not a folder"),
                         ("", "Say which folder")):  # fmt: skip
         out = studio("export", "Short", "--to", where)
         assert out.returncode == 2, out.stderr
