@@ -191,6 +191,18 @@ def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_p
     assert (kit / "01 - vertical.mp4").stat().st_size == manifest["episodes"][0]["size"]
 
 
+def test_one_clip_is_said_in_the_singular(window, qtbot, monkeypatch, clip_vertical, tmp_path):
+    new_collection(window, qtbot, monkeypatch)
+    not_a_video = tmp_path / "notes.mp4"
+    not_a_video.write_text("not a video")
+    import_and_wait(window, qtbot, [clip_vertical, not_a_video])
+    qtbot.waitUntil(lambda: "Imported" in window.statusBar().currentMessage(), timeout=10_000)
+    assert window.statusBar().currentMessage() == (
+        "Imported 1 clip. 1 file was not added: see Import problems.")
+    assert window.import_problems.summary.text() == "1 file was not added:"
+    qtbot.waitUntil(lambda: "1 episode · " in window.library.list.item(0).text())
+
+
 def test_an_export_failure_names_the_folder_as_typed(window, qtbot, monkeypatch, tmp_path,
                                                     clip_vertical):
     """A name with < or & is shown as it is, not read as markup and half hidden."""

@@ -89,11 +89,30 @@
     </message>
     <message>
         <location line="+6"/>
-        <source>{0} videos ready to import, {1} need attention.</source>
-        <translation>Vidéos prêtes à importer&#xa0;: {0} · à vérifier&#xa0;: {1}.</translation>
+        <source>1 video ready to import</source>
+        <translation>Vidéo prête à importer&#xa0;: 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} videos ready to import</source>
+        <translation>Vidéos prêtes à importer&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>1 needs attention.</source>
+        <translation>à vérifier&#xa0;: 1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} need attention.</source>
+        <translation>à vérifier&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>{0} videos ready to import, {1} need attention.</source>
+        <translation type="vanished">Vidéos prêtes à importer&#xa0;: {0} · à vérifier&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Where a file fits several videos, choose which one it is in its row.</source>
         <translation>Quand un fichier correspond à plusieurs vidéos, choisissez laquelle c’est dans sa ligne.</translation>
     </message>
@@ -752,12 +771,12 @@
     <name>ImportProblemsPanel</name>
     <message>
         <location filename="../../studio/ui/import_panel.py" line="+21"/>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>No import problems.</source>
         <translation>Aucun problème d’import.</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-32"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
@@ -782,7 +801,12 @@
         <translation>Problèmes d’import</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
+        <source>1 file was not added:</source>
+        <translation>Fichier non ajouté&#xa0;: 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{0} files were not added:</source>
         <translation>Fichiers non ajoutés&#xa0;: {0}</translation>
     </message>
@@ -840,6 +864,11 @@
     </message>
     <message>
         <location line="+33"/>
+        <source>1 episode · {0}</source>
+        <translation>Épisode&#xa0;: 1 · {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{0} episodes · {1}</source>
         <translation>Épisodes&#xa0;: {0} · {1}</translation>
     </message>
@@ -860,6 +889,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Delete &apos;{0}&apos; and its episode? The video file stays on disk. This cannot be undone.</source>
+        <translation>Supprimer «&#xa0;{0}&#xa0;» et son épisode&#xa0;? Le fichier vidéo reste sur le disque. Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Delete &apos;{0}&apos; and its {1} episodes? The video files stay on disk. This cannot be undone.</source>
         <translation>Supprimer «&#xa0;{0}&#xa0;» et ses épisodes ({1})&#xa0;? Les fichiers vidéo restent sur le disque. Cette action est irréversible.</translation>
     </message>
@@ -1120,16 +1154,26 @@
     </message>
     <message>
         <location line="+8"/>
+        <source>Imported 1 clip.</source>
+        <translation>Clip importé&#xa0;: 1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Imported {0} clips.</source>
         <translation>Clips importés&#xa0;: {0}.</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>1 file was not added: see Import problems.</source>
+        <translation>Fichier non ajouté&#xa0;: 1 (voir Problèmes d’import).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{0} files were not added: see Import problems.</source>
         <translation>Fichiers non ajoutés&#xa0;: {0} (voir Problèmes d’import).</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Change the cover</source>
         <translation>le changement de couverture</translation>
     </message>
@@ -1155,8 +1199,22 @@
     </message>
     <message>
         <location line="+13"/>
+        <source>Found 1 file</source>
+        <translation>Fichier retrouvé&#xa0;: 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Found {0} files</source>
+        <translation>Fichiers retrouvés&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} still missing.</source>
+        <translation>toujours introuvables&#xa0;: {0}.</translation>
+    </message>
+    <message>
         <source>Found {0} files; {1} still missing.</source>
-        <translation>Fichiers retrouvés&#xa0;: {0}&#xa0;; toujours introuvables&#xa0;: {1}.</translation>
+        <translation type="vanished">Fichiers retrouvés&#xa0;: {0}&#xa0;; toujours introuvables&#xa0;: {1}.</translation>
     </message>
     <message>
         <location line="+3"/>

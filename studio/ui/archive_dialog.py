@@ -115,7 +115,13 @@ class ArchiveImportDialog(QDialog):
         self.playlist.blockSignals(False)
         ready = len(preview.default_selection)
         attention = len(preview.needs_attention)
-        text = self.tr("{0} videos ready to import, {1} need attention.").format(ready, attention)
+        text = (self.tr("1 video ready to import") if ready == 1 else
+                self.tr("{0} videos ready to import").format(ready))
+        if attention:
+            text += ", " + (self.tr("1 needs attention.") if attention == 1 else
+                            self.tr("{0} need attention.").format(attention))
+        else:
+            text += "."  # fmt: skip
         if any(it.pickable for it in preview.items):
             text += " " + self.tr("Where a file fits several videos, choose which one it is in "
                                   "its row.")

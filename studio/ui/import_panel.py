@@ -42,8 +42,9 @@ class ImportProblemsPanel(QWidget):
         item.setToolTip(0, str(result.path))
         item.setToolTip(1, result.error or "")
         self.tree.addTopLevelItem(item)
-        self.summary.setText(self.tr("{0} files were not added:").format(
-            self.tree.topLevelItemCount()))
+        n = self.tree.topLevelItemCount()
+        self.summary.setText(self.tr("1 file was not added:") if n == 1 else
+                             self.tr("{0} files were not added:").format(n))  # fmt: skip
 
     def count(self) -> int:
         return self.tree.topLevelItemCount()

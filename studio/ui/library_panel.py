@@ -70,7 +70,8 @@ class LibraryPanel(QWidget):
         for c in self.controller.collections():
             eps = lib.episodes(c.id)
             total = format_duration(sum(e.duration for e in eps))
-            counts = self.tr("{0} episodes · {1}").format(len(eps), total)
+            counts = (self.tr("1 episode · {0}").format(total) if len(eps) == 1 else
+                      self.tr("{0} episodes · {1}").format(len(eps), total))
             item = QListWidgetItem(f"{c.title}\n{counts}")
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setToolTip(c.title)
@@ -124,8 +125,10 @@ class LibraryPanel(QWidget):
         n = self.controller.ctx.library.episode_count(cid)
         answer = QMessageBox.question(
             self, self.tr("Delete collection"),
-            self.tr("Delete '{0}' and its {1} episodes? The video files stay on disk. "
-                    "This cannot be undone.").format(c.title, n),
+            (self.tr("Delete '{0}' and its episode? The video file stays on disk. "
+                     "This cannot be undone.").format(c.title) if n == 1 else
+             self.tr("Delete '{0}' and its {1} episodes? The video files stay on disk. "
+                     "This cannot be undone.").format(c.title, n)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )  # fmt: skip

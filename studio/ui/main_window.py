@@ -462,9 +462,12 @@ class MainWindow(QMainWindow):
             self.archive_dialog.open()
 
     def _import_finished(self, added: int, failed: int) -> None:
-        msg = self.tr("Imported {0} clips.").format(added)
+        msg = self.tr("Imported 1 clip.") if added == 1 else \
+            self.tr("Imported {0} clips.").format(added)  # fmt: skip
         if failed:
-            msg += " " + self.tr("{0} files were not added: see Import problems.").format(failed)
+            msg += " " + (self.tr("1 file was not added: see Import problems.") if failed == 1
+                          else self.tr("{0} files were not added: see Import "
+                                       "problems.").format(failed))  # fmt: skip
             self.checks_dock.show()
         self.statusBar().showMessage(msg, 10000)
 
@@ -516,8 +519,10 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             found, missing = result
             self.controller.episodes_edited()
-            self.statusBar().showMessage(self.tr("Found {0} files; {1} still missing.").format(
-                len(found), len(missing)), 10000)  # fmt: skip
+            text = self.tr("Found 1 file") if len(found) == 1 else \
+                self.tr("Found {0} files").format(len(found))  # fmt: skip
+            text += "; " + self.tr("{0} still missing.").format(len(missing))
+            self.statusBar().showMessage(text, 10000)
 
         Op(work, self.tr("Looking for missing files"), lane="db").success(done).run(self.tasks)
 
