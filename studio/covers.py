@@ -55,6 +55,19 @@ def set_cover_image(lib: Library, collection: Collection, image: str | Path) -> 
     return lib.update_collection(collection.with_(cover=Cover(image_path=str(path))))
 
 
+def image_warnings(collection: Collection) -> list[str]:
+    """What to say at once about the collection's cover image (too small: blurry), so
+    the creator hears it when choosing it, not only in the checks."""
+    from studio.domain.profiles import load_profile
+    from studio.domain.rules import cover_size_problems
+
+    cover = collection.cover
+    if cover is None or not cover.image_path:
+        return []
+    problems = cover_size_problems(cover.image_path, load_profile(collection.profile))
+    return [f"{p.message} {p.fix}".strip() for p in problems]
+
+
 @dataclass(frozen=True)
 class CoverCandidate:
     episode: Episode

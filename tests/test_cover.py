@@ -284,6 +284,7 @@ def test_a_tiny_cover_image_is_kept_and_check_says_it_will_look_blurry(
     assert studio("add", "Bread", clip_vertical)[0] == 0
     code, out = studio("cover", "Bread", "--image", picture("logo.png", 200, 356))
     assert code == 0  # not refused: it may be the only picture the creator has
+    assert "Warning: The cover image is only 200x356" in flat(out)  # said when chosen, too
     code, out = studio("check", "Bread")
     assert code == 0 and "Bread: Ready to publish; 1 warning" in out
     assert ("The cover image is only 200x356; the TikTok Series cover is 1080x1920, so it will "
@@ -304,7 +305,7 @@ def test_a_tiny_cover_image_is_kept_and_check_says_it_will_look_blurry(
     # Up to twice on each side is mild: no warning (720x1280 is enlarged 1.5 times).
     for name, w, h, turned in [("fine.jpg", 720, 1280, False), ("half.webp", 540, 960, False),
                                ("phone.jpg", 1280, 720, True)]:  # shown upright: 720x1280
-        studio("cover", "Bread", "--image", picture(name, w, h, turned))
+        assert "Warning" not in studio("cover", "Bread", "--image", picture(name, w, h, turned))[1]
         code, out = studio("check", "Bread")
         assert code == 0 and "Bread: Ready to publish\n" in out, (name, out)
     # A landscape picture is shown whole over a blurred copy of itself: only that counts.

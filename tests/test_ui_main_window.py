@@ -191,6 +191,23 @@ def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_p
     assert (kit / "01 - vertical.mp4").stat().st_size == manifest["episodes"][0]["size"]
 
 
+def test_a_tiny_cover_image_is_taken_and_the_window_says_it_will_look_blurry(
+        window, qtbot, monkeypatch, clip_vertical, tmp_path):  # fmt: skip
+    import cv2
+    import numpy as np
+    from PySide6.QtWidgets import QFileDialog
+
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    logo = tmp_path / "logo.png"
+    cv2.imwrite(str(logo), np.full((356, 200, 3), 200, np.uint8))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(logo), ""))
+    window.cover_from_image()
+    assert window.controller.collection.cover.image_path == str(logo)
+    message = window.statusBar().currentMessage()
+    assert "only 200x356" in message and "look blurry" in message
+
+
 def test_one_clip_is_said_in_the_singular(window, qtbot, monkeypatch, clip_vertical, tmp_path):
     new_collection(window, qtbot, monkeypatch)
     not_a_video = tmp_path / "notes.mp4"

@@ -456,9 +456,11 @@ def cmd_cover(args: argparse.Namespace) -> int:
         lib = ctx.library
         c = lib.find_collection(args.collection)
         if args.image:
-            covers.set_cover_image(lib, c, args.image)
+            c = covers.set_cover_image(lib, c, args.image)
             say(tr("Cover of '{title}': {name}.").format(title=c.title,
                                                         name=Path(args.image).name))
+            for warning in covers.image_warnings(c):
+                say(tr("Warning: {message}").format(message=warning))
         elif args.episode:
             ep = lib.find_episode(args.episode, c.id)
             media = lib.media(ep.media_fingerprint)

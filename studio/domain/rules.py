@@ -196,7 +196,7 @@ def _check_collection(view: CollectionView, profile: PublishProfile) -> list[Pro
             tr("The cover image {path} cannot be found.").format(path=cover.image_path),
             field="cover", fix=tr("Put the image back, or pick another cover.")))
     elif cover.image_path:
-        out += _check_cover_size(cover.image_path, profile)
+        out += cover_size_problems(cover.image_path, profile)
     return out
 
 
@@ -223,7 +223,8 @@ def cover_enlargement(width: int, height: int, cover: tuple[int, int]) -> float:
     return min(w / width, h / height)
 
 
-def _check_cover_size(path: str, profile: PublishProfile) -> list[Problem]:
+def cover_size_problems(path: str, profile: PublishProfile) -> list[Problem]:
+    """collection.cover_too_small for the cover image at ``path``, or nothing."""
     size = picture_size(path)
     if size is None or 0 in size:  # another format, or damaged: export says if it fails
         return []

@@ -483,6 +483,10 @@ class MainWindow(QMainWindow):
                                                              self.tr("Change the cover")))
         except UserError as exc:
             self.show_error(str(exc), "")
+            return
+        warnings = covers.image_warnings(new)
+        if warnings:  # also in the checks; said now, while the choice is fresh
+            self.statusBar().showMessage(" ".join(warnings), 20000)
 
     def cover_from_playhead(self) -> None:
         eid = self.current_episode_id()
