@@ -162,6 +162,28 @@ def test_cli_accept_new_version(tmp_path, capsys):
     assert "studio relink FOLDER" in capsys.readouterr().out
 
 
+def test_the_cli_calls_a_re_exported_clip_changed_and_says_what_to_do(tmp_path, capsys):
+    """Not 'MISSING ... reconnect the file' while the file is right there."""
+    lib_path = tmp_path / "library.sqlite"
+    clip = landscape(tmp_path / "interview.mp4")
+    with Library.open(lib_path) as lib:
+        street_food(lib, clip, landscape(tmp_path / "intro.mp4", seconds=2))
+    re_export(clip, seconds=4)
+    cli = ["--library", str(lib_path)]
+
+    main([*cli, "check", "Street food"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"{clip} is not the version it was cut from" in out
+    assert "studio accept-new-version" in out and "cannot be found" not in out
+    main([*cli, "show", "Street food"])
+    out = capsys.readouterr().out
+    assert "CHANGED" in out and "MISSING" not in out
+    assert main([*cli, "relink", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"changed: {clip} is another version" in out and "still missing:" not in out
+    assert "0 still missing. 1 file is another version." in out
+
+
 # ------------------------------------------------------------------------------ the window
 def wait_filmstrip(qtbot, w):
     with qtbot.waitSignal(w.loader.filmstripReady, timeout=30_000) as blocker:
@@ -192,6 +214,8 @@ def test_the_window_offers_the_new_version_and_shows_its_pictures(qtbot, tmp_pat
     assert w.current_episode_id() == ep.id
     assert page.accept_version.isVisible() and page.replaced.isVisible()
     assert "CHANGED" in page.facts.text()
+    assert page.relink.text() == "Find the old version elsewhere…"  # not "the missing file"
+    assert any("is not the version it was cut from" in p.message for p in w.checks.problems)
     row = w.model.index(1)
     assert "replaced by a new version" in w.model.data(row, Qt.ItemDataRole.ToolTipRole)
 

@@ -425,11 +425,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+58"/>
         <source>Find the missing file…</source>
         <translation>Retrouver le fichier manquant…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-49"/>
         <source>Title</source>
         <translation>Titre</translation>
     </message>
@@ -459,7 +460,12 @@
         <translation>Épisode {0}</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+17"/>
+        <source>Find the old version elsewhere…</source>
+        <translation>Retrouver l’ancienne version ailleurs…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>Unknown media</source>
         <translation>Média inconnu</translation>
     </message>
@@ -1178,7 +1184,7 @@
         <translation>le changement de couverture</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>Select an episode and put the playhead on the frame.</source>
         <translation>Sélectionnez un épisode et placez la tête de lecture sur l’image voulue.</translation>
     </message>

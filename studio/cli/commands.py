@@ -108,7 +108,7 @@ def _episode_rows(lib: Library, c: Collection) -> list[list[object]]:
         m = view.media.get(e.media_fingerprint)
         flags = []
         if m is not None and m.missing:
-            flags.append(tr("MISSING"))
+            flags.append(tr("CHANGED") if Path(m.path).is_file() else tr("MISSING"))
         if e.free_preview:
             flags.append(tr("free", context="free preview"))
         out.append([
@@ -334,11 +334,20 @@ def cmd_relink(args: argparse.Namespace) -> int:
         bar.finish()
         for r in found:
             say(tr("found {name} at {path}").format(name=Path(r.old_path).name, path=r.new_path))
-        for m in missing:
+        changed = [m for m in missing if Path(m.path).is_file()]  # there, other content
+        gone = [m for m in missing if m not in changed]
+        for m in changed:
+            say(tr("changed: {path} is another version; if it is the one to use now: "
+                   "studio accept-new-version COLLECTION:N").format(path=m.path))
+        for m in gone:
             say(tr("still missing: {path}").format(path=m.path))
         relinked = ntr("Relinked {n} file", "Relinked {n} files", len(found)).format(n=len(found))
-        say(ntr("{relinked}; {n} still missing.", "{relinked}; {n} still missing.",
-                len(missing)).format(relinked=relinked, n=len(missing)))  # fmt: skip
+        summary = ntr("{relinked}; {n} still missing.", "{relinked}; {n} still missing.",
+                      len(gone)).format(relinked=relinked, n=len(gone))  # fmt: skip
+        if changed:
+            summary += " " + ntr("{n} file is another version.", "{n} files are other versions.",
+                                 len(changed)).format(n=len(changed))  # fmt: skip
+        say(summary)
     return 0 if not missing else 1
 
 

@@ -184,7 +184,14 @@ def _check_collection(view: CollectionView, profile: PublishProfile) -> list[Pro
             field="cover", fix=tr("Pick a frame of an episode or an image file as the cover.")))
     elif cover.media_fingerprint is not None and not cover.image_path:
         record = view.media.get(cover.media_fingerprint)
-        if record is None or record.missing:
+        if record is not None and record.missing and Path(record.path).is_file():
+            out.append(_problem(
+                "collection.cover_media_missing",
+                tr("The cover is a frame of {path}, which was changed or exported "
+                   "again.").format(path=record.path),
+                field="cover", fix=tr("Use the new version of its episode, or pick another "
+                                      "cover.")))
+        elif record is None or record.missing:
             out.append(_problem(
                 "collection.cover_media_missing",
                 tr("The cover is a frame of a video file that cannot be found."),
@@ -268,7 +275,18 @@ def _check_episode(ep: Episode, view: CollectionView, profile: PublishProfile) -
                 episode=label),
             episode=ep, field="media", fix=tr("Import the clip again or remove the episode.")))
         return out
-    if record.missing:
+    if record.missing and Path(record.path).is_file():
+        # A file is there but not the content the episode was cut from: most often
+        # the creator exported the clip again from their editor, to the same place.
+        out.append(_problem(
+            "episode.media_missing",
+            tr("The video file of {episode} at {path} is not the version it was cut from: "
+               "it was changed or exported again.").format(
+                episode=_label(ep, start=False), path=record.path),
+            episode=ep, field="media",
+            fix=tr("If it is a new version of the same clip, use it (Use the new version, or "
+                   "studio accept-new-version); otherwise put the old file back.")))
+    elif record.missing:
         out.append(_problem(
             "episode.media_missing",
             tr("The video file of {episode} cannot be found at {path}.").format(

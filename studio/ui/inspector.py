@@ -257,6 +257,8 @@ class EpisodeInspector(QWidget):
         self.accept_version.setVisible(replaced)
         self.accept_version.setEnabled(True)
         self.relink.setVisible(bool(media and media.missing))
+        self.relink.setText(self.tr("Find the old version elsewhere…") if replaced else
+                            self.tr("Find the missing file…"))  # fmt: skip
         if self._notice_for != (e.id, e.media_fingerprint):
             self._notice_for = None
             self.notice.hide()
