@@ -17,6 +17,7 @@ from studio.tasks import Cancelled
 
 def build_parser() -> argparse.ArgumentParser:
     from studio.cli import commands as c
+    from studio.cli import render_commands
 
     parser = argparse.ArgumentParser(
         prog="studio",
@@ -95,33 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("collection", help="title or id")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = cmd("export", c.cmd_export, "render the collection into a publish kit folder")
-    p.add_argument("collection", help="title or id")
-    p.add_argument("--to", dest="folder", required=True, metavar="DIR",
-                   help="the folder to write (created if needed)")
-    p.add_argument("--plan", action="store_true", help="only show what would be done")
-    _render_options(p)
-
-    p = cmd("preview", c.cmd_preview,
-            "render an episode's first and last seconds, to see the real cuts")
-    p.add_argument("episode", help=episode_help)
-    p.add_argument("--to", dest="folder", required=True, metavar="DIR")
-    p.add_argument("--seconds", type=float, default=2.0)
-    p.add_argument("-c", "--collection")
-    _render_options(p)
-
-    p = cmd("cover", c.cmd_cover, "choose the collection's cover, or get suggestions")
-    p.add_argument("collection", help="title or id")
-    g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--episode", help="take a frame of this episode (number or id)...")
-    g.add_argument("--image", metavar="PATH", help="use an image file (JPEG, PNG, WebP)")
-    g.add_argument("--suggest", action="store_true", help="list six good frames to choose from")
-    p.add_argument("--at", metavar="TIME", default="0",
-                   help="...at this time within the episode's trimmed range (default 0)")
-
-    p = cmd("loudness", c.cmd_loudness, "measure an episode's loudness (EBU R128)")
-    p.add_argument("episode", help=episode_help)
-    p.add_argument("-c", "--collection")
+    render_commands.register(cmd, episode_help)
 
     p = cmd("relink", c.cmd_relink, "find moved or renamed media files in a folder")
     p.add_argument("folder")
@@ -145,16 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync_commands.register(cmd)
     return parser
-
-
-def _render_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--reframe", choices=["none", "pad_blur", "center_crop", "follow_faces"],
-                   default="none", help="make landscape clips 9:16 (default: none)")
-    p.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=True,
-                   help="normalise loudness (default: on)")
-    p.add_argument("--lufs", type=float, default=-14.0, help="loudness target (default -14)")
-    p.add_argument("--reencode", action="store_true",
-                   help="re-encode everything, even what could be copied (slow)")
 
 
 def _stop_like_ctrl_c() -> None:
