@@ -208,6 +208,21 @@ def test_a_tiny_cover_image_is_taken_and_the_window_says_it_will_look_blurry(
     assert "only 200x356" in message and "look blurry" in message
 
 
+def test_files_past_the_episode_limit_share_one_reason(window, qtbot, monkeypatch,
+                                                      clip_vertical):  # fmt: skip
+    """83 files into an empty collection: 80 go in; the other 3 are listed under one row
+    that says why once, not three times."""
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical] * 83, timeout=120_000)
+    panel = window.import_problems
+    assert len(window.controller.view.episodes) == 80
+    assert panel.count() == 3 and panel.summary.text() == "3 files were not added:"
+    (row,) = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
+    assert row.text(0) == "3 files" and "at most 80" in row.text(1)
+    assert [row.child(i).text(0) for i in range(row.childCount())] == [clip_vertical.name] * 3
+    assert all(row.child(i).text(1) == "" for i in range(3)) and row.isExpanded()
+
+
 def test_one_clip_is_said_in_the_singular(window, qtbot, monkeypatch, clip_vertical, tmp_path):
     new_collection(window, qtbot, monkeypatch)
     not_a_video = tmp_path / "notes.mp4"

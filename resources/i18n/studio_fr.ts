@@ -777,12 +777,12 @@
     <name>ImportProblemsPanel</name>
     <message>
         <location filename="../../studio/ui/import_panel.py" line="+21"/>
-        <location line="+33"/>
+        <location line="+53"/>
         <source>No import problems.</source>
         <translation>Aucun problème d’import.</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-52"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
@@ -807,7 +807,17 @@
         <translation>Problèmes d’import</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+30"/>
+        <source>1 file</source>
+        <translation>1 fichier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} files</source>
+        <translation>{0} fichiers</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>1 file was not added:</source>
         <translation>Fichier non ajouté&#xa0;: 1</translation>
     </message>
