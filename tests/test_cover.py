@@ -295,7 +295,7 @@ def test_a_tiny_cover_image_is_kept_and_check_says_it_will_look_blurry(
         code, out = studio("check", "Bread")
     finally:
         i18n.set_language("en")
-    assert ("L’image de couverture ne fait que 200x356\u202f; la couverture TikTok Series fait "
+    assert ("L’image de couverture ne fait que 200x356\u00a0; la couverture TikTok Series fait "
             "1080x1920, elle sera donc agrandie 5,4 fois et paraîtra floue.") \
         in flat(out)  # fmt: skip
 

@@ -240,7 +240,7 @@ def test_the_commands_speak_french_from_headers_to_plurals(tmp_path, clip_vertic
                                                           clip_landscape) -> None:
     """STUDIO_LANG=fr: tables, severities, flags and status lines of the real commands are
     French; they were English f-strings around the French messages of the rules."""
-    nnb = "\u202f"  # the narrow no-break space of the CLI's messages
+    nnb = NB  # the no-break space of the CLI's messages, as everywhere
     clips, moved = tmp_path / "clips", tmp_path / "moved"
     clips.mkdir()
     moved.mkdir()
@@ -363,6 +363,7 @@ def test_french_catalogue_header_and_typography() -> None:
             assert "'" not in form, form  # the apostrophe is ’
             assert not any(f" {p}" in form for p in ":;?!"), form
             assert "« " not in form and " »" not in form, form
+            assert "\u202f" not in form, form  # one convention: U+00A0, as the header says
             assert form.count("«") == form.count("»"), form
 
 
@@ -498,7 +499,7 @@ def test_every_rule_problem_comes_out_in_french(profile: PublishProfile, tmp_pat
     assert (f"Une collection TikTok Series doit compter au moins 3 épisodes{NB}; celle-ci "
             "en a 1.") in said
     assert "Ajoutez encore 2 épisodes." in said
-    assert ("L’image de couverture ne fait que 200x356\u202f; la couverture TikTok Series fait "
+    assert ("L’image de couverture ne fait que 200x356\u00a0; la couverture TikTok Series fait "
             "1080x1920, elle sera donc agrandie 5,4 fois et paraîtra floue.") in said
 
 

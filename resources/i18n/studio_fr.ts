@@ -144,7 +144,7 @@
     <message>
         <location line="+25"/>
         <source>Which video is it?</source>
-        <translation>De quelle vidéo s’agit-il&#x202f;?</translation>
+        <translation>De quelle vidéo s’agit-il&#xa0;?</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -411,7 +411,7 @@
     <message>
         <location line="+2"/>
         <source>The file at this path holds a new version (exported again?). Use it to keep this episode&apos;s title, place and trim; a trim past its new end is cut to fit.</source>
-        <translation>Le fichier à cet emplacement contient une nouvelle version (exportée de nouveau&#x202f;?). Utilisez-la en gardant le titre, la place et la découpe de cet épisode&#x202f;; une découpe qui dépasse sa nouvelle fin est raccourcie.</translation>
+        <translation>Le fichier à cet emplacement contient une nouvelle version (exportée de nouveau&#xa0;?). Utilisez-la en gardant le titre, la place et la découpe de cet épisode&#xa0;; une découpe qui dépasse sa nouvelle fin est raccourcie.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -472,7 +472,7 @@
     <message>
         <location line="+4"/>
         <source>CHANGED: {0} is not the version this episode was cut from</source>
-        <translation>MODIFIÉ&#x202f;: {0} n’est plus la version d’où cet épisode a été tiré</translation>
+        <translation>MODIFIÉ&#xa0;: {0} n’est plus la version d’où cet épisode a été tiré</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -528,7 +528,7 @@
     <message>
         <location line="+8"/>
         <source>The media file was replaced by a new version: select the episode and choose Use the new version in the inspector.</source>
-        <translation>Le fichier média a été remplacé par une nouvelle version&#x202f;: sélectionnez l’épisode et choisissez Utiliser la nouvelle version dans l’inspecteur.</translation>
+        <translation>Le fichier média a été remplacé par une nouvelle version&#xa0;: sélectionnez l’épisode et choisissez Utiliser la nouvelle version dans l’inspecteur.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1928,7 +1928,7 @@
     <message>
         <location line="+22"/>
         <source>Use the new version of &apos;{0}&apos;</source>
-        <translation>Utiliser la nouvelle version de «&#x202f;{0}&#x202f;»</translation>
+        <translation>Utiliser la nouvelle version de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
         <location filename="../../studio/ui/controller.py" line="+79"/>
