@@ -223,6 +223,51 @@ def test_files_past_the_episode_limit_share_one_reason(window, qtbot, monkeypatc
     assert all(row.child(i).text(1) == "" for i in range(3)) and row.isExpanded()
 
 
+def test_what_the_command_line_changes_shows_and_survives_the_window_s_edits(
+        window, qtbot, monkeypatch, library_path, clip_vertical, clip_landscape):  # fmt: skip
+    """The README says the window and the CLI can share a library. The window showed
+    nothing the CLI did, and its next edit wrote its stale copy of the collection back:
+    a description set with `studio set` was gone once a price was typed in the window."""
+    import subprocess
+    import sys
+
+    def studio(*args):
+        out = subprocess.run([sys.executable, "-m", "studio", "--library", str(library_path),
+                              *map(str, args)], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    page = window.inspector.collection_page
+    studio("set", "Street food", "--description", "Written in the terminal")
+    studio("add", "Street food", clip_landscape)
+    # Shown within the watch's two seconds, with no click.
+    qtbot.waitUntil(lambda: len(window.controller.view.episodes) == 2, timeout=10_000)
+    assert page.description.toPlainText() == "Written in the terminal"
+    assert window.model.rowCount() == 2
+
+    window.controller.set_collection_fields(price="9.99")
+    studio("episode", "Street food:1", "--title", "Renamed in the terminal")
+    qtbot.waitUntil(lambda: window.controller.view.episodes[0].title ==
+                    "Renamed in the terminal", timeout=10_000)  # fmt: skip
+    window.controller.undo.undo()  # the price typed here, and only that
+    with Library.open(library_path) as lib:
+        (c,) = lib.collections()
+        (first, second) = lib.episodes(c.id)
+    assert c.price is None and c.description == "Written in the terminal"
+    assert first.title == "Renamed in the terminal" and second.media_fingerprint
+
+    # Typed here before the window has seen the change (within the two seconds):
+    # only the field typed is written.
+    window.controller._watch.stop()
+    studio("set", "Street food", "--description", "Changed again in the terminal")
+    window.controller.set_collection_fields(title="Street food, the series")
+    with Library.open(library_path) as lib:
+        (c,) = lib.collections()
+    assert (c.title, c.description) == ("Street food, the series",
+                                        "Changed again in the terminal")
+
+
 def test_one_clip_is_said_in_the_singular(window, qtbot, monkeypatch, clip_vertical, tmp_path):
     new_collection(window, qtbot, monkeypatch)
     not_a_video = tmp_path / "notes.mp4"

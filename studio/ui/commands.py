@@ -7,6 +7,7 @@ would file ``controller.tr(...)`` under a context named "controller".
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -92,17 +93,27 @@ class SetEpisodeFields(_Edit):
 
 
 class SetCollection(_Edit):
+    """The fields that differ between ``old`` and ``new``, and only those: applied to the
+    collection as it is in the library then, so that what the command line (or another
+    window) changed meanwhile in other fields stays."""
+
     def __init__(self, controller, old: Collection, new: Collection, text: str) -> None:
         super().__init__(controller, text)
-        self.old, self.new = old, new
+        self.cid = new.id
+        names = [f.name for f in dataclasses.fields(Collection) if f.name != "id"]
+        self.new = {n: getattr(new, n) for n in names if getattr(new, n) != getattr(old, n)}
+        self.old = {n: getattr(old, n) for n in self.new}
+
+    def _apply(self, values: dict) -> None:
+        lib = self.c.ctx.library
+        lib.update_collection(lib.collection(self.cid).with_(**values))
+        self.c.collection_edited()
 
     def do(self) -> None:
-        self.c.ctx.library.update_collection(self.new)
-        self.c.collection_edited()
+        self._apply(self.new)
 
     def undo_(self) -> None:
-        self.c.ctx.library.update_collection(self.old)
-        self.c.collection_edited()
+        self._apply(self.old)
 
 
 class Reorder(_Edit):
@@ -111,13 +122,19 @@ class Reorder(_Edit):
                                                                 "Reorder episodes"))
         self.cid, self.old, self.new = collection_id, old, new
 
-    def do(self) -> None:
-        self.c.ctx.library.reorder(self.cid, self.new)
+    def _apply(self, order: list[str]) -> None:
+        # Episodes added or removed elsewhere meanwhile (the command line): the others
+        # take this order; the added ones stay at the end, the removed ones are gone.
+        lib = self.c.ctx.library
+        now = [e.id for e in lib.episodes(self.cid)]
+        lib.reorder(self.cid, [i for i in order if i in now] + [i for i in now if i not in order])
         self.c.episodes_edited()
 
+    def do(self) -> None:
+        self._apply(self.new)
+
     def undo_(self) -> None:
-        self.c.ctx.library.reorder(self.cid, self.old)
-        self.c.episodes_edited()
+        self._apply(self.old)
 
 
 class RemoveEpisodes(_Edit):

@@ -8,6 +8,7 @@ window stays responsive and a crash loses only the file being added.
 
 from __future__ import annotations
 
+import sqlite3
 import traceback
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from studio import actions, relink
 from studio.app import AppContext
-from studio.domain.errors import UserError
+from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Collection, CollectionView, Episode
 from studio.domain.profiles import load_profile
 from studio.domain.rules import Problem, check
@@ -55,6 +56,13 @@ class StudioController(QObject):
         app = QCoreApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
+        # What the command line (or another window) commits to the library is shown
+        # within two seconds: SQLite's data_version moves with every other connection's
+        # commit, and reading it costs next to nothing.
+        self._data_version = self._library_version()
+        self._watch = QTimer(self, interval=2000)
+        self._watch.timeout.connect(self.reload_if_changed_elsewhere)
+        self._watch.start()
 
     # ------------------------------------------------------------ collections
     @property
@@ -211,7 +219,36 @@ class StudioController(QObject):
 
     def _application_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive:
+            self.reload_if_changed_elsewhere()
             self.refresh_media()
+
+    # ------------------------------------------------------------ changes made elsewhere
+    def _library_version(self) -> int | None:
+        try:
+            return self.ctx.library.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+    def reload_if_changed_elsewhere(self) -> bool:
+        """Show what another connection committed (``studio add`` or ``studio set`` while
+        the window is open, this app's own workers). Edits made here only ever write the
+        fields they change (commands.py), so nothing typed elsewhere is overwritten."""
+        version = self._library_version()
+        if version is None or version == self._data_version:
+            return False
+        self._data_version = version
+        if self.view is not None:
+            try:
+                self.view = self.ctx.library.view(self.view.collection.id)
+            except NotFound:  # deleted elsewhere
+                self.open_collection(None)
+                self.collectionsChanged.emit()
+                return True
+            self.collectionEdited.emit(self.view.collection)
+            self.episodesChanged.emit(self.view)
+            self._recheck()
+        self.collectionsChanged.emit()
+        return True
 
     def accept_new_version(self, episode_id: str) -> Task:
         """Use the file now at the episode's path as its new version (undoable).
@@ -283,6 +320,7 @@ class StudioController(QObject):
     def shutdown(self) -> None:
         """The window is closing: no more refreshes from the library."""
         self._refresh_timer.stop()
+        self._watch.stop()
 
     def progress_label(self, p: Progress) -> str:
         return f"{int(p.done)}/{int(p.total or 0)} {p.label}"

@@ -126,10 +126,13 @@ class CollectionInspector(QWidget):
         self.profile = profile
         for w in (self.title, self.description, self.price):
             w.blockSignals(True)
-        self.title.setText(c.title)
-        if self.description.toPlainText() != c.description:
+        # A refresh (an edit made elsewhere) never replaces what is being typed.
+        if not self.title.hasFocus():
+            self.title.setText(c.title)
+        if self.description.toPlainText() != c.description and not self.description.hasFocus():
             self.description.setPlainText(c.description)
-        self.price.setText(decimal(c.price.format().split(" ")[0]) if c.price else "")
+        if not self.price.hasFocus():
+            self.price.setText(decimal(c.price.format().split(" ")[0]) if c.price else "")
         for w in (self.title, self.description, self.price):
             w.blockSignals(False)
         self.currency.clear()
@@ -238,14 +241,19 @@ class EpisodeInspector(QWidget):
         controller.newVersionFailed.connect(self._version_failed)
 
     def show_episode(self, e: Episode, media: MediaRecord | None, profile_name: str) -> None:
+        # The same episode again (a refresh: an edit made elsewhere): what is being
+        # typed stays.
+        typing = {w for w in (self.title, self.in_point, self.out_point) if w.hasFocus()} \
+            if self.episode is not None and self.episode.id == e.id else set()  # fmt: skip
         self.episode, self.media = e, media
         self.profile = load_profile(profile_name)
         self.heading.setText(self.tr("Episode {0}").format(e.position))
         for w in (self.title, self.in_point, self.out_point, self.free):
             w.blockSignals(True)
-        self.title.setText(e.title)
-        self.in_point.setText(format_timecode(e.trim.start))
-        self.out_point.setText(format_timecode(e.trim.end))
+        for w, text in ((self.title, e.title), (self.in_point, format_timecode(e.trim.start)),
+                        (self.out_point, format_timecode(e.trim.end))):  # fmt: skip
+            if w not in typing:
+                w.setText(text)
         self.free.setChecked(e.free_preview)
         for w in (self.title, self.in_point, self.out_point, self.free):
             w.blockSignals(False)
