@@ -140,6 +140,9 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
         if not path.is_file():  # a named pipe or a device would block the reading for ever
             raise UserError(tr("{name}: is not a file (a pipe or a device?).").format(
                 name=path.name))
+        if lib.owns_file(path):  # never opened: closing it would drop SQLite's locks
+            raise UserError(tr("{name}: is Series Studio's library, not a video.").format(
+                name=path.name))
         profile.check_episode_count(lib.episode_count(collection.id) + 1)
         record, reused = media_for_file(lib, path)
         episode = Episode(

@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 import uuid
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -151,6 +152,30 @@ def test_library_from_a_newer_app_is_refused(tmp_path):
     conn.close()
     with pytest.raises(LibraryError, match="newer Series Studio"):
         Library.open(path)
+
+
+def test_the_library_never_opens_its_own_files_behind_sqlite_s_back(tmp_path):
+    """Closing any descriptor of a file drops the process's POSIX locks on it, SQLite's
+    too: then another process deletes the write-ahead log still in use. Adding the
+    library as a clip, or keeping a copy before an upgrade, must not open it."""
+    import subprocess
+    import sys
+
+    from studio import actions
+
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as lib:
+        c = lib.create_collection("Mine")
+        for name in ("library.sqlite", "library.sqlite-wal", "library.sqlite-shm"):
+            (result,) = actions.add_files(lib, c, [tmp_path / name])
+            assert result.error == f"{name}: is Series Studio's library, not a video."
+        backup = lib._keep_copy_through_sqlite("before-upgrade")
+        out = subprocess.run([sys.executable, "-m", "studio", "--library", str(path), "list"],
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        assert Path(f"{path}-wal").exists(), "the other process deleted the log in use"
+    with Library.open(backup) as copy:
+        assert [x.title for x in copy.collections()] == ["Mine"]
 
 
 def _writer(path: str, tag: str, n: int, queue) -> None:

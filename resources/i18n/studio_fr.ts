@@ -108,10 +108,6 @@
         <translation>à vérifier&#xa0;: {0}.</translation>
     </message>
     <message>
-        <source>{0} videos ready to import, {1} need attention.</source>
-        <translation type="vanished">Vidéos prêtes à importer&#xa0;: {0} · à vérifier&#xa0;: {1}.</translation>
-    </message>
-    <message>
         <location line="+4"/>
         <source>Where a file fits several videos, choose which one it is in its row.</source>
         <translation>Quand un fichier correspond à plusieurs vidéos, choisissez laquelle c’est dans sa ligne.</translation>
@@ -307,7 +303,7 @@
         <translation>Couverture</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>From {0} to {1}</source>
         <translation>De {0} à {1}</translation>
     </message>
@@ -425,12 +421,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>Find the missing file…</source>
         <translation>Retrouver le fichier manquant…</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-54"/>
         <source>Title</source>
         <translation>Titre</translation>
     </message>
@@ -455,12 +451,12 @@
         <translation>Source</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>Episode {0}</source>
         <translation>Épisode {0}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Find the old version elsewhere…</source>
         <translation>Retrouver l’ancienne version ailleurs…</translation>
     </message>
@@ -774,6 +770,24 @@
     </message>
 </context>
 <context>
+    <name>FileDialogs</name>
+    <message>
+        <location filename="../../studio/ui/file_dialogs.py" line="+44"/>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} file</source>
+        <translation>Fichier {0}</translation>
+    </message>
+</context>
+<context>
     <name>ImportProblemsPanel</name>
     <message>
         <location filename="../../studio/ui/import_panel.py" line="+21"/>
@@ -917,7 +931,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="+68"/>
+        <location filename="../../studio/ui/main_window.py" line="+67"/>
         <source>Publishing status</source>
         <translation>État de publication</translation>
     </message>
@@ -1227,10 +1241,6 @@
         <location line="+1"/>
         <source>{0} still missing.</source>
         <translation>toujours introuvables&#xa0;: {0}.</translation>
-    </message>
-    <message>
-        <source>Found {0} files; {1} still missing.</source>
-        <translation type="vanished">Fichiers retrouvés&#xa0;: {0}&#xa0;; toujours introuvables&#xa0;: {1}.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1702,12 +1712,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+67"/>
+        <location line="+66"/>
         <source>{0} MB used</source>
         <translation>{0} Mo utilisés</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-64"/>
         <source>Clear cache</source>
         <translation>Vider le cache</translation>
     </message>
@@ -1906,17 +1916,17 @@
 <context>
     <name>StudioController</name>
     <message>
-        <location filename="../../studio/ui/commands.py" line="+58"/>
+        <location filename="../../studio/ui/commands.py" line="+59"/>
         <source>Trim episode {0} to {1}–{2}</source>
         <translation>la découpe de l’épisode {0} ({1}–{2})</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+62"/>
         <source>Reorder episodes</source>
         <translation>la réorganisation des épisodes</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+21"/>
         <source>Remove {0} episodes</source>
         <translation>le retrait de {0} épisodes</translation>
     </message>
@@ -1931,7 +1941,7 @@
         <translation>Utiliser la nouvelle version de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/controller.py" line="+79"/>
+        <location filename="../../studio/ui/controller.py" line="+87"/>
         <source>Untitled collection</source>
         <translation>Collection sans titre</translation>
     </message>
@@ -1961,7 +1971,7 @@
         <translation>la modification de la collection</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+106"/>
         <source>Reading the new version of {0}</source>
         <translation>Lecture de la nouvelle version de {0}</translation>
     </message>

@@ -136,7 +136,7 @@ class Library:
         if not pending:
             return
         if existed and self.db.table_names():
-            _keep_copy(self.path, "before-upgrade")
+            self._keep_copy_through_sqlite("before-upgrade")
         # Hold the write lock while migrating so that two processes opening a
         # new library at once cannot both run the ladder; each migration runs
         # in its own savepoint inside this transaction.
@@ -144,8 +144,31 @@ class Library:
             if migrations.pending(self.db):
                 migrations.apply(self.db)
 
+    def _keep_copy_through_sqlite(self, suffix: str) -> Path:
+        """A copy of the open library made by SQLite's backup, which reads through this
+        connection: copying the files would open them, and closing those descriptors
+        would drop this process's locks (see :meth:`owns_file`)."""
+        backup = self.path.with_name(f"{self.path.name}.{suffix}-{_timestamp()}")
+        target = sqlite3.connect(str(backup))
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        return backup
+
     def close(self) -> None:
         self.conn.close()
+
+    def owns_file(self, path: str | os.PathLike) -> bool:
+        """Whether ``path`` is this library's file or one of SQLite's beside it. This
+        process must never open those itself: closing any descriptor of a file drops
+        every POSIX lock the process holds on it, SQLite's included."""
+        names = {self.path.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+        try:
+            candidate = Path(path).resolve()
+            return candidate.name in names and candidate.parent == self.path.resolve().parent
+        except OSError:
+            return False
 
     def __enter__(self) -> Library:
         return self

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from studio.domain.models import Collection
 from studio.editor.cut_plan import RenderSettings
 from studio.store.library import Library
 from studio.tasks import Progress
+from studio.ui import file_dialogs
 from studio.ui.controller import StudioController
 from studio.ui.job_table import BAR_STEPS, job_table, put_bar, set_fraction, show_error
 from studio.ui.operations import Op, Task
@@ -134,7 +134,7 @@ class ExportDialog(QDialog):
         )  # fmt: skip
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to"), self.folder.text())
+        folder = file_dialogs.existing_directory(self, self.tr("Export to"), self.folder.text())
         if folder:
             self.folder.setText(folder)
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,7 +26,7 @@ from studio.app import AppContext
 from studio.domain.errors import UserError
 from studio.domain.rules import Problem
 from studio.store.library import Library
-from studio.ui import commands
+from studio.ui import commands, file_dialogs
 from studio.ui.checks_panel import ChecksPanel
 from studio.ui.controller import StudioController
 from studio.ui.episode_list import EpisodeList, EpisodeModel
@@ -430,15 +429,15 @@ class MainWindow(QMainWindow):
         self.controller.import_paths(paths)
 
     def import_dialog(self) -> None:
-        files, _f = QFileDialog.getOpenFileNames(
+        files = file_dialogs.open_file_names(
             self, self.tr("Import clips"), str(Path.home()),
             self.tr("Videos ({0})").format(VIDEO_FILTER))  # fmt: skip
         if files:
             self.import_paths(files)
 
     def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder"),
-                                                  str(Path.home()))  # fmt: skip
+        folder = file_dialogs.existing_directory(self, self.tr("Import a folder"),
+                                                 str(Path.home()))  # fmt: skip
         if folder:
             self.import_paths([folder])
 
@@ -449,11 +448,11 @@ class MainWindow(QMainWindow):
         if self.controller.view is None:
             return
         if not paths:
-            files, _f = QFileDialog.getOpenFileNames(
+            files = file_dialogs.open_file_names(
                 self, self.tr("Import an archive"), str(Path.home()),
                 self.tr("Archives (*.zip);;All files (*)"))  # fmt: skip
             if not files:
-                folder = QFileDialog.getExistingDirectory(
+                folder = file_dialogs.existing_directory(
                     self, self.tr("Or choose the unpacked archive's folder"), str(Path.home()))
                 files = [folder] if folder else []
             paths = files
@@ -497,8 +496,8 @@ class MainWindow(QMainWindow):
                         self.player.position_us())  # fmt: skip
 
     def cover_from_image(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, self.tr("Cover image"), str(Path.home()),
-                                               self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
+        path = file_dialogs.open_file_name(self, self.tr("Cover image"), str(Path.home()),
+                                           self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
         if path:
             self._set_cover(covers.set_cover_image, path)
 
@@ -510,8 +509,8 @@ class MainWindow(QMainWindow):
             CoverSuggestions(self, c).open()
 
     def relink(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Where are the files now?"),
-                                                  str(Path.home()))  # fmt: skip
+        folder = file_dialogs.existing_directory(self, self.tr("Where are the files now?"),
+                                                 str(Path.home()))  # fmt: skip
         if not folder:
             return
         path = self.ctx.library_path

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from studio.store.library import Library
 from studio.store.sync_state import SyncStore, TargetRecord
 from studio.sync.status import SyncEvent
 from studio.sync.targets import FOLDER, SERIES_API
+from studio.ui import file_dialogs
 from studio.ui.job_table import job_table, put_bar, set_fraction, show_error
 from studio.ui.operations import Op, Task
 
@@ -121,8 +121,8 @@ class PublishDialog(QDialog):
         self.reload_targets(select=name)
 
     def choose_folder_target(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Publish into this folder"),
-                                                  str(Path.home()))  # fmt: skip
+        folder = file_dialogs.existing_directory(self, self.tr("Publish into this folder"),
+                                                 str(Path.home()))  # fmt: skip
         if folder:
             self.add_target(Path(folder).name or "folder", FOLDER, folder)
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from studio.app import default_library_path
 from studio.i18n import decimal
+from studio.ui import file_dialogs
 
 LANGUAGES = {"system": "System", "en": "English", "fr": "Français"}
 THEMES = ["system", "light", "dark"]
@@ -171,10 +171,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(box)
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        path = file_dialogs.save_file_name(
             self, self.tr("Library file"), self.library.text(),
-            self.tr("Series Studio library (*.sqlite)"),
-            options=QFileDialog.Option.DontConfirmOverwrite)  # fmt: skip
+            self.tr("Series Studio library (*.sqlite)"), confirm_overwrite=False)  # fmt: skip
         if path:
             self.library.setText(path)
 
