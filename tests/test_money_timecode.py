@@ -160,3 +160,20 @@ def test_timerange_refuses_empty_and_reversed() -> None:
     r = TimeRange(1 * US, 3 * US)
     assert r.duration == 2 * US
     assert 1 * US in r and 3 * US not in r
+
+
+@given(frame=st.integers(min_value=0, max_value=20 * 60 * 120), rate=st.sampled_from(RATES))
+def test_in_and_out_points_shown_in_milliseconds_read_back_to_the_same_frames(
+        frame: int, rate: Fraction) -> None:  # fmt: skip
+    """The inspector shows the trim to the millisecond; typing the text back, or pressing
+    Enter on it, must keep the same frames. Cut to the millisecond, the in point of frame
+    155 at 30 fps (5.1666... s) read back as 5.166, in frame 154: each Enter moved it
+    one frame earlier."""
+    start = math.ceil(frame * US / rate)  # where the packet index says frame ``frame`` starts
+    following = math.ceil((frame + 1) * US / rate)
+    shown_in = parse_timecode(format_timecode(start, up=True))
+    shown_out = parse_timecode(format_timecode(following))
+    # The in point is the frame on screen at the time; the out point, the first frame
+    # starting at or after it (cut_points.cut_points).
+    assert start <= shown_in < following
+    assert start < shown_out <= following

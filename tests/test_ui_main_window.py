@@ -18,6 +18,8 @@ from studio.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
+US = 1_000_000
+
 
 @pytest.fixture
 def library_path(tmp_path) -> Path:
@@ -195,13 +197,14 @@ def test_a_tiny_cover_image_is_taken_and_the_window_says_it_will_look_blurry(
         window, qtbot, monkeypatch, clip_vertical, tmp_path):  # fmt: skip
     import cv2
     import numpy as np
-    from PySide6.QtWidgets import QFileDialog
 
     new_collection(window, qtbot, monkeypatch)
     import_and_wait(window, qtbot, [clip_vertical])
     logo = tmp_path / "logo.png"
     cv2.imwrite(str(logo), np.full((356, 200, 3), 200, np.uint8))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(logo), ""))
+    from studio.ui import file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(logo))
     window.cover_from_image()
     assert window.controller.collection.cover.image_path == str(logo)
     message = window.statusBar().currentMessage()
@@ -266,6 +269,31 @@ def test_what_the_command_line_changes_shows_and_survives_the_window_s_edits(
         (c,) = lib.collections()
     assert (c.title, c.description) == ("Street food, the series",
                                         "Changed again in the terminal")
+
+
+def test_enter_in_the_in_and_out_fields_keeps_the_trim(window, qtbot, monkeypatch,
+                                                     library_path, clip_vertical):  # fmt: skip
+    """QA: the in point of frame 155 (5.1666... s at 30 fps) showed as 05.166; Enter in
+    either field, or typing a new out point, read that back and moved the in point one
+    frame earlier, each time, with an undo step each."""
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    ep = window.controller.view.episodes[0]
+    window.controller.set_trim(ep.id, math.ceil(155 * US / 30), 20 * US)
+    window.episodes.select_id(ep.id)
+    page = window.inspector.episode_page
+    trim = window.controller.episode(ep.id).trim
+    assert page.in_point.text() == "00:00:05.167"
+    steps = window.controller.undo.count()
+    for field in (page.in_point, page.out_point, page.in_point):
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.controller.episode(ep.id).trim == trim
+    assert window.controller.undo.count() == steps
+    page.out_point.setText("00:00:12.000")
+    qtbot.keyClick(page.out_point, Qt.Key.Key_Return)
+    now = window.controller.episode(ep.id).trim
+    assert now.start == trim.start and now.end == 12 * US
 
 
 def test_one_clip_is_said_in_the_singular(window, qtbot, monkeypatch, clip_vertical, tmp_path):

@@ -112,7 +112,7 @@ def _episode_rows(lib: Library, c: Collection) -> list[list[object]]:
         if e.free_preview:
             flags.append(tr("free", context="free preview"))
         out.append([
-            e.position, e.id[:8], e.title, format_timecode(e.trim.start),
+            e.position, e.id[:8], e.title, format_timecode(e.trim.start, up=True),
             format_timecode(e.trim.end), format_duration(e.duration),
             Path(m.path).name if m else "?", " ".join(flags),
         ])  # fmt: skip

@@ -102,11 +102,18 @@ def format_duration(us: int) -> str:
     return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
 
 
-def format_timecode(us: int, frame_rate: Fraction | None = None) -> str:
+def format_timecode(us: int, frame_rate: Fraction | None = None, *, up: bool = False) -> str:
     """Exact form: ``00:01:02.500``, or ``00:01:02:15`` when a frame rate is given (the
-    frame on screen at ``us``, counted as editing apps do: see parse_timecode)."""
+    frame on screen at ``us``, counted as editing apps do: see parse_timecode).
+
+    Milliseconds are cut, or with ``up`` rounded up: an in point (a frame's start) is
+    shown rounded up, so that reading the text back lands in the same frame, not the
+    one before (frame 155 at 30 fps starts at 5.1666... s: 5.167, not 5.166); an out
+    point (the next frame's start) is shown cut, for the same reason."""
     sign = "-" if us < 0 else ""
     us = abs(us)
+    if up and frame_rate is None:
+        us = -(-us // 1000) * 1000
     if frame_rate is not None:
         frame = int(Fraction(us, US) * Fraction(frame_rate))
         seconds, ff = divmod(frame, _frames_per_second(Fraction(frame_rate)))

@@ -230,6 +230,7 @@ class EpisodeInspector(QWidget):
         layout.addStretch()
         self.episode: Episode | None = None
         self.media: MediaRecord | None = None
+        self._shown_trim = ("", "")  # the in and out points as last shown
         self.title.editingFinished.connect(self._commit_title)
         self.title.textChanged.connect(self._count)
         self.in_point.editingFinished.connect(self._commit_trim)
@@ -250,8 +251,9 @@ class EpisodeInspector(QWidget):
         self.heading.setText(self.tr("Episode {0}").format(e.position))
         for w in (self.title, self.in_point, self.out_point, self.free):
             w.blockSignals(True)
-        for w, text in ((self.title, e.title), (self.in_point, format_timecode(e.trim.start)),
-                        (self.out_point, format_timecode(e.trim.end))):  # fmt: skip
+        self._shown_trim = (format_timecode(e.trim.start, up=True), format_timecode(e.trim.end))
+        for w, text in ((self.title, e.title), (self.in_point, self._shown_trim[0]),
+                        (self.out_point, self._shown_trim[1])):  # fmt: skip
             if w not in typing:
                 w.setText(text)
         self.free.setChecked(e.free_preview)
@@ -346,9 +348,17 @@ class EpisodeInspector(QWidget):
         if self.episode is None:
             return
         rate = self.media.info.frame_rate if self.media else None
+        texts = (self.in_point.text().strip(), self.out_point.text().strip())
         try:
-            start = parse_timecode(self.in_point.text(), rate)
-            end = parse_timecode(self.out_point.text(), rate)
+            # A point whose text was not changed keeps its exact time: the text is
+            # rounded to the millisecond, the trim is not.
+            start = self.episode.trim.start if texts[0] == self._shown_trim[0] else \
+                parse_timecode(texts[0], rate)  # fmt: skip
+            end = self.episode.trim.end if texts[1] == self._shown_trim[1] else \
+                parse_timecode(texts[1], rate)  # fmt: skip
+            if (start, end) == (self.episode.trim.start, self.episode.trim.end):
+                self.error.hide()
+                return  # Enter, or a click away, with nothing changed: no edit, no undo step
             self.controller.set_trim(self.episode.id, start, end)
             self.error.hide()
         except UserError as exc:
