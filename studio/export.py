@@ -262,30 +262,37 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
         }  # fmt: skip
 
     # Phase 1, quick: keep unchanged renders (renamed if the episode moved or was
-    # retitled) and delete the files of episodes that changed or are gone.
+    # retitled). The other files of the old kit stay until the end: a new render
+    # replaces its file only once it is finished (render() writes a part file,
+    # then renames it), so a cancel or a crash leaves a complete kit, partly old.
     reusable: dict[str, dict] = {}
     for job in plan.jobs:
         prev = old_by_key.get(job.key)
         if prev and (folder / prev["file"]).is_file() and \
                 (folder / prev["file"]).stat().st_size == prev.get("size"):  # fmt: skip
             reusable[job.key] = prev
+    # Old entries not reused, by file name: still listed while their file is there.
+    pending = {e["file"]: e for e in old.get("episodes", [])
+               if e.get("render_key") not in reusable}  # fmt: skip
     staged = {}
     for key, prev in reusable.items():  # two steps, so that swapped names do not collide
         staged[key] = folder / f".{key}.keep.mp4"
         os.replace(folder / prev["file"], staged[key])
-    for entry in old.get("episodes", []):
-        if entry.get("render_key") not in reusable and entry.get("file"):
-            stale = folder / entry["file"]
-            if stale.is_file():
-                stale.unlink()
-                result.removed.append(entry["file"])
     for job in plan.jobs:
         if job.key in reusable:
             os.replace(staged[job.key], folder / job.file_name)
+            pending.pop(job.file_name, None)  # an old file of that name was just replaced
             entries.append(_entry(job, reusable[job.key]))
             result.reused.append(job.file_name)
-    result.removed = [n for n in result.removed if n not in result.reused]
-    _write_json_atomic(folder / MANIFEST, manifest())
+
+    def listed() -> dict:
+        m = manifest()
+        m["episodes"] = sorted(entries + [e for name, e in pending.items()
+                                          if (folder / name).is_file()],
+                               key=lambda e: e.get("position", 0))  # fmt: skip
+        return m
+
+    _write_json_atomic(folder / MANIFEST, listed())
     for job in plan.jobs:
         if job.key in reusable and on_episode is not None:
             on_episode(job, "reused")
@@ -305,15 +312,24 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
                    progress=scaled, cancel=cancel,
                    label=tr("episode {n} '{title}'").format(
                        n=job.episode.position, title=job.episode.title))  # fmt: skip
+        pending.pop(job.file_name, None)
         entries.append(_entry(job, {"sha256": sha256_file(dest), "size": r.size,
                                     "frames": r.frames, "duration_us": r.duration_us}))
         entries.sort(key=lambda e: e["position"])
         result.rendered.append(job.file_name)
         done += weight
         progress(Progress(done, total, job.file_name))
-        _write_json_atomic(folder / MANIFEST, manifest())
+        _write_json_atomic(folder / MANIFEST, listed())
         if on_episode is not None:
             on_episode(job, "rendered")
+
+    # Phase 3, every episode done: the files of episodes that are gone, or that now
+    # have another name, go.
+    for name in pending:
+        if (folder / name).is_file():
+            (folder / name).unlink()
+            result.removed.append(name)
+    _write_json_atomic(folder / MANIFEST, manifest())
 
     if write_cover is not None:
         result.cover = write_cover(folder)

@@ -117,6 +117,44 @@ def test_cancelled_export_leaves_no_partial_file_and_resumes(ctx, collection, tm
     assert resumed.reused == ["01 - vertical.mp4"] and len(resumed.rendered) == 2
 
 
+def test_a_cancelled_re_export_keeps_the_previous_kit_complete(ctx, collection, tmp_path):
+    """QA: a complete kit, then Export again with "Re-encode everything" and Cancel after
+    the first episode: the other episodes' files were already deleted, while the window
+    said "Finished episodes were kept". The old files now stay until their new render is
+    finished, and the manifest always lists what is in the folder."""
+    kit = tmp_path / "kit"
+    first = export(ctx, collection, kit)
+    before = {e["file"]: e for e in json.loads((kit / "manifest.json").read_text())["episodes"]}
+    # Episode 3 retitled: its file gets a new name; its old file stays until the end.
+    ep3 = ctx.library.episodes(collection.id)[2]
+    ctx.library.update_episode(ep3.with_(title="Turned"))
+    token = CancelToken()
+
+    def after(job, state):
+        token.cancel()  # stop as soon as the first new render is done
+
+    with pytest.raises(Cancelled):
+        export(ctx, collection, kit, RenderSettings(reencode=True), cancel=token,
+               on_episode=after)  # fmt: skip
+    m = json.loads((kit / "manifest.json").read_text())
+    listed = {e["file"]: e for e in m["episodes"]}
+    assert sorted(listed) == sorted(before)  # every episode still there, the first one new
+    assert listed[first.rendered[0]]["render_key"] != before[first.rendered[0]]["render_key"]
+    for name, entry in listed.items():
+        assert sha(kit / name) == entry["sha256"], name
+        if name != first.rendered[0]:
+            assert entry == before[name]
+    assert sorted(p.name for p in kit.iterdir() if not p.name.startswith(".")) == sorted(
+        [*before, "cover.jpg", "manifest.json"])
+
+    done = export(ctx, collection, kit, RenderSettings(reencode=True))
+    assert done.reused == [first.rendered[0]] and len(done.rendered) == 2
+    assert done.removed == ["03 - rotated.mp4"]
+    names = sorted(e["file"] for e in json.loads((kit / "manifest.json").read_text())["episodes"])
+    assert names == ["01 - vertical.mp4", "02 - Wide a b.mp4", "03 - Turned.mp4"]
+    assert not (kit / "03 - rotated.mp4").exists()
+
+
 def test_loudness_is_normalised_to_the_target(ctx, collection, tmp_path):
     kit = tmp_path / "kit"
     before = measure(collection_media_path(ctx, collection))
