@@ -48,6 +48,22 @@ def safe_filename(text: str, limit: int = 60) -> str:
     return text[:limit].rstrip() or "Episode"
 
 
+def require_media(ep: Episode, media: MediaRecord | None, collection_title: str) -> MediaRecord:
+    """The episode's media, or UserError saying what is wrong with its file and what to do."""
+    if media is not None and media.missing and Path(media.path).is_file():
+        raise UserError(tr("Episode {n} '{title}': {path} is not the version it was cut from "
+                           "(it was changed or exported again). If it is the one to use now: "
+                           "studio accept-new-version '{collection}:{n}' (or Use the new version "
+                           "in the window); otherwise put the old file back.").format(
+            n=ep.position, title=ep.title, path=media.path, collection=collection_title))
+    if media is None or media.missing or not Path(media.path).is_file():
+        where = media.path if media else tr("unknown")
+        raise UserError(
+            tr("Episode {n} '{title}': its media file is missing ({path}). Relink it first "
+               "(studio relink FOLDER).").format(n=ep.position, title=ep.title, path=where))
+    return media
+
+
 def render_key(episode: Episode, settings: RenderSettings, profile: str,
                plan: CutPlan | None = None) -> str:  # fmt: skip
     """What an episode's render depends on: a kit file with the same key is reused."""
@@ -93,13 +109,7 @@ def plan_export(lib: Library, collection: Collection, settings: RenderSettings) 
     width = max(2, len(str(len(view.episodes))))
     jobs = []
     for ep in view.episodes:
-        media = view.media.get(ep.media_fingerprint)
-        if media is None or media.missing or not Path(media.path).is_file():
-            where = media.path if media else tr("unknown")
-            raise UserError(
-                tr("Episode {n} '{title}': its media file is missing ({path}). Relink it first "
-                   "(studio relink FOLDER).").format(n=ep.position, title=ep.title, path=where)
-            )
+        media = require_media(ep, view.media.get(ep.media_fingerprint), collection.title)
         plan = plan_cut(media.info, cut_points(media.path, media.info, ep.trim), profile,
                         settings)  # fmt: skip
         name = f"{ep.position:0{width}d} - {safe_filename(ep.title or 'Episode')}.mp4"
@@ -371,11 +381,8 @@ def render_preview(
     """
     from studio.domain.timecode import TimeRange
 
-    media = lib.media(episode.media_fingerprint)
-    if media is None or not Path(media.path).is_file():
-        raise UserError(tr("Episode {n} '{title}': its media file is missing.").format(
-            n=episode.position, title=episode.title))
     c = lib.collection(episode.collection_id)
+    media = require_media(episode, lib.media(episode.media_fingerprint), c.title)
     profile = load_profile(c.profile)
     span = int(seconds * 1_000_000)
     trim = episode.trim

@@ -182,6 +182,13 @@ def test_the_cli_calls_a_re_exported_clip_changed_and_says_what_to_do(tmp_path, 
     out = capsys.readouterr().out
     assert f"changed: {clip} is another version" in out and "still missing:" not in out
     assert "0 still missing. 1 file is another version." in out
+    # Export (and so publish) and loudness say the same, not "missing ... relink it".
+    for command in (["export", "Street food", "--to", tmp_path / "kit", "--plan"],
+                    ["loudness", "Street food:2"]):  # fmt: skip
+        assert main([*cli, *map(str, command)]) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert f"{clip} is not the version it was cut from" in err, err
+        assert "studio accept-new-version 'Street food:2'" in err and "missing" not in err
 
 
 # ------------------------------------------------------------------------------ the window

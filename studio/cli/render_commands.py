@@ -128,12 +128,11 @@ def cmd_loudness(args: argparse.Namespace) -> int:
 
     with _open(args) as ctx:
         ep = _episode(ctx.library, args)
+        from studio.export import require_media
+
         media = ctx.library.media(ep.media_fingerprint)
-        if media is not None and (media.missing or not Path(media.path).is_file()):
-            raise UserError(
-                tr("Episode {n} '{title}': its media file is missing ({path}). Relink it first "
-                   "(studio relink FOLDER).").format(n=ep.position, title=ep.title,
-                                                     path=media.path))  # fmt: skip
+        if media is not None:
+            require_media(ep, media, ctx.library.collection(ep.collection_id).title)
         if media is None or not media.info.has_audio:
             raise UserError(tr("Episode {n} '{title}' has no sound.").format(
                 n=ep.position, title=ep.title))
