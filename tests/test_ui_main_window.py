@@ -460,3 +460,40 @@ def test_an_unknown_saved_reframe_falls_back_to_keep_as_is(qtbot, window, monkey
         assert dialog.reframe.currentData() == "none"
     finally:
         QSettings().remove("export")
+
+
+def two_clips(window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape):
+    """A collection of two episodes cut from copies that the test may delete."""
+    a, b = tmp_path / "kept.mp4", tmp_path / "deleted.mp4"
+    a.write_bytes(clip_vertical.read_bytes())
+    b.write_bytes(clip_landscape.read_bytes())
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [a, b])
+    return window.controller.view.episodes, a, b
+
+
+def test_an_episode_whose_file_is_gone_unloads_the_player_and_i_does_nothing(
+        window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape):  # fmt: skip
+    """QA: the previous episode's clip stayed in the player, and I took its playhead as
+    the in point of the episode whose file was deleted."""
+    (kept, gone), _a, b = two_clips(window, qtbot, monkeypatch, tmp_path, clip_vertical,
+                                    clip_landscape)  # fmt: skip
+    window.episodes.select_id(kept.id)
+    window.player.seek(2 * US)
+    qtbot.waitUntil(lambda: window.player.position_us() == 2 * US, timeout=10_000)
+    b.unlink()  # while the window is open
+    window.episodes.select_id(gone.id)
+    assert window.player.path() is None
+    assert window.player.message().startswith("File missing: deleted.mp4")
+    assert window.player.displayed_image() is None
+    page = window.inspector.episode_page
+    assert page.relink.isVisibleTo(page) and "MISSING" in page.facts.text()
+    assert gone.media_fingerprint in window.model.missing
+    window.episodes.setFocus()
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_I, Qt.Key.Key_O):
+        qtbot.keyClick(window, key)
+    assert window.controller.episode(gone.id).trim == gone.trim
+    assert window.statusBar().currentMessage() == "File missing: deleted.mp4"
+    # Back to the other episode: its clip plays again.
+    window.episodes.select_id(kept.id)
+    assert window.player.path() == str(_a) and window.player.message() == ""

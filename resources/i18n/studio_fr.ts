@@ -421,12 +421,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+63"/>
+        <location line="+65"/>
         <source>Find the missing file…</source>
         <translation>Retrouver le fichier manquant…</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-56"/>
         <source>Title</source>
         <translation>Titre</translation>
     </message>
@@ -451,12 +451,12 @@
         <translation>Source</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Episode {0}</source>
         <translation>Épisode {0}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Find the old version elsewhere…</source>
         <translation>Retrouver l’ancienne version ailleurs…</translation>
     </message>
@@ -509,7 +509,7 @@
 <context>
     <name>EpisodeList</name>
     <message>
-        <location filename="../../studio/ui/episode_list.py" line="+230"/>
+        <location filename="../../studio/ui/episode_list.py" line="+247"/>
         <source>Episodes</source>
         <translation>Épisodes</translation>
     </message>
@@ -844,7 +844,7 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+36"/>
+        <location filename="../../studio/ui/inspector.py" line="+44"/>
         <source>Open or create a collection to start.</source>
         <translation>Ouvrez ou créez une collection pour commencer.</translation>
     </message>
@@ -931,7 +931,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="+67"/>
+        <location filename="../../studio/ui/main_window.py" line="+69"/>
         <source>Publishing status</source>
         <translation>État de publication</translation>
     </message>
@@ -1148,7 +1148,37 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+136"/>
+        <source>This episode&apos;s media is unknown.</source>
+        <translation>Le média de cet épisode est inconnu.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>File changed: {0} is not the version this episode was cut from.</source>
+        <translation>Fichier modifié&#xa0;: {0} n’est pas la version dans laquelle cet épisode a été coupé.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use the new version, or find the old one, in the Inspector.</source>
+        <translation>Utilisez la nouvelle version, ou retrouvez l’ancienne, dans l’inspecteur.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File missing: {0}</source>
+        <translation>Fichier manquant&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Find it with “Find the missing file…” in the Inspector.</source>
+        <translation>Retrouvez-le avec «&#xa0;Retrouver le fichier manquant…&#xa0;» dans l’inspecteur.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This episode&apos;s clip is not in the player.</source>
+        <translation>Le clip de cet épisode n’est pas dans le lecteur.</translation>
+    </message>
+    <message>
+        <location line="+104"/>
         <source>Open or create a collection first.</source>
         <translation>Ouvrez ou créez d’abord une collection.</translation>
     </message>
@@ -1300,7 +1330,7 @@
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../studio/ui/player.py" line="+91"/>
+        <location filename="../../studio/ui/player.py" line="+92"/>
         <source>No playback: Qt Multimedia could not be loaded ({0}). On Linux, install libpulse0.</source>
         <translation>Lecture impossible&#xa0;: Qt Multimedia n’a pas pu être chargé ({0}). Sous Linux, installez libpulse0.</translation>
     </message>
@@ -1330,12 +1360,12 @@
         <translation>Aperçu image par image, sans son&#xa0;: la lecture par Qt Multimedia est désactivée.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>No playback: the application has not started yet.</source>
         <translation>Lecture impossible&#xa0;: l’application n’a pas encore démarré.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+40"/>
         <source>No sound device found: the preview is silent.</source>
         <translation>Aucun périphérique audio trouvé&#xa0;: l’aperçu est muet.</translation>
     </message>
@@ -1345,19 +1375,19 @@
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+328"/>
+        <location line="+15"/>
+        <location line="+345"/>
         <source>No clip loaded</source>
         <translation>Aucun clip chargé</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-59"/>
         <source>The preview cannot play this file: {0}</source>
         <translation>L’aperçu ne peut pas lire ce fichier&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+41"/>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>Preview</source>
         <translation>Aperçu</translation>
     </message>

@@ -48,12 +48,29 @@ class EpisodeModel(QAbstractListModel):
         self.states: dict[str, str] = {}  # episode id -> render/sync state text
 
     def set_view(self, view: CollectionView | None) -> None:
+        """Show ``view`` from scratch (a reset: the selection is cleared)."""
         self.beginResetModel()
+        self._take(view)
+        self.endResetModel()
+
+    def update_view(self, view: CollectionView | None) -> bool:
+        """Show ``view``; when it holds the same episodes in the same order (an edit of their
+        fields), the rows change in place and the selection stays. Returns whether it did."""
+        same = view is not None and [e.id for e in view.episodes] == \
+            [e.id for e in self.episodes]  # fmt: skip
+        if not same:
+            self.set_view(view)
+            return False
+        self._take(view)
+        if self.episodes:
+            self.dataChanged.emit(self.index(0), self.index(len(self.episodes) - 1))
+        return True
+
+    def _take(self, view: CollectionView | None) -> None:
         self.episodes = list(view.episodes) if view else []
         self.missing = {fp for fp, m in (view.media.items() if view else []) if m.missing}
         self.replaced = {fp for fp, m in (view.media.items() if view else [])
                          if relink.replaced_in_place(m)}  # fmt: skip
-        self.endResetModel()
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.problems = {}
@@ -243,6 +260,19 @@ class EpisodeList(QListView):
                 self.setCurrentIndex(idx)
                 self.scrollTo(idx)
                 return
+
+    def select_ids(self, episode_ids: list[str]) -> None:
+        """Select these episodes (those still in the list), the last one current."""
+        model = self.model()
+        rows = [r for r, e in enumerate(model.episodes) if e.id in set(episode_ids)]
+        if not rows:
+            return
+        sel = self.selectionModel()
+        flags = sel.SelectionFlag.Select | sel.SelectionFlag.Rows
+        sel.setCurrentIndex(model.index(rows[-1]), sel.SelectionFlag.ClearAndSelect |
+                            sel.SelectionFlag.Rows)  # fmt: skip
+        for r in rows[:-1]:
+            sel.select(model.index(r), flags)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_ids():

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio import __version__, actions, covers
+from studio import __version__, actions, covers, relink
 from studio.app import AppContext
 from studio.domain.errors import UserError
 from studio.domain.rules import Problem
@@ -49,6 +49,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.controller = StudioController(ctx, self.tasks, self)
         self.loader = MediaLoader(self.tasks, self)
+        self._shown: tuple | None = None  # (episode, fingerprint, path, playable) on screen
+        self._quiet = False  # the selection is being put back after a model reset
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -242,40 +244,40 @@ class MainWindow(QMainWindow):
 
     def _collection_opened(self, view) -> None:
         self.model.set_view(view)
-        self.loader.clear_episode()
-        self.player.unload()
+        self._show_current()
         self._update_title()
         self.library.select(view.collection.id if view else None)
         if view is None:
-            self.inspector.setCurrentWidget(self.inspector.empty)
             return
-        self.inspector.collection_page.show_collection(view.collection)
-        self.inspector.setCurrentWidget(self.inspector.collection_page)
         self.loader.load_posters(view)
         self.refresh_sync_badges()
         self.save_state()
 
-    def _episodes_changed(self, view) -> None:
+    def _update_model(self, view) -> None:
+        """The rows follow ``view``; the selection stays, without a selection signal."""
         selected = self.episodes.selected_ids()
-        self.model.set_view(view)
+        if self.model.update_view(view):
+            return
+        self._quiet = True
+        try:
+            self.episodes.select_ids(selected)
+        finally:
+            self._quiet = False
+
+    def _episodes_changed(self, view) -> None:
+        self._update_model(view)
         self.model.set_problems(self.controller.problems)
         if view is not None:
             self.loader.load_posters(view)
-        for eid in selected:
-            self.episodes.select_id(eid)
+        self._show_current()
 
     def _episode_edited(self, episode_id: str) -> None:
         view = self.controller.view
-        self.model.set_view(view)
+        self._update_model(view)
         self.model.set_problems(self.controller.problems)
-        self.episodes.select_id(episode_id)
-        ep = self.controller.episode(episode_id)
-        if self.current_episode_id() == episode_id:
-            self.inspector.episode_page.show_episode(ep, view.media.get(ep.media_fingerprint),
-                                                     view.collection.profile)  # fmt: skip
-            self.timeline.set_trim(ep.trim.start, ep.trim.end)
-            self.player.set_range(ep.trim.start, ep.trim.end)
-        self.loader.load_posters(view)
+        self._show_current()
+        if view is not None:
+            self.loader.load_posters(view)
 
     def _collection_edited(self, collection) -> None:
         self.inspector.collection_page.show_collection(collection)
@@ -294,34 +296,80 @@ class MainWindow(QMainWindow):
         return ids[0] if len(ids) == 1 else None
 
     def _selection_changed(self, *_args) -> None:
+        if self._quiet:
+            return
+        if self.current_episode_id() is not None:
+            # A file deleted or exported again since the last look is said now, not at
+            # the next start (refreshes the window through episodesChanged when it was).
+            self.controller.refresh_media()
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Inspector, player and timeline follow the selection. The clip is loaded again only
+        when the episode or its file changed: an edit of its trim or fields (here, by undo or
+        from the command line) keeps the playhead, playback and the timeline's zoom."""
         eid = self.current_episode_id()
         view = self.controller.view
-        if eid is None or view is None:
-            self.loader.clear_episode()
-            self.player.unload()
-            if view is not None:
+        ep = next((e for e in view.episodes if e.id == eid), None) if view else None
+        if ep is None:
+            if self._shown is not None:
+                self._shown = None
+                self.loader.clear_episode()
+                self.player.unload()
+                self.timeline.set_media(0, None)
+            if view is None:
+                self.inspector.setCurrentWidget(self.inspector.empty)
+            else:
                 self.inspector.collection_page.show_collection(view.collection)
                 self.inspector.setCurrentWidget(self.inspector.collection_page)
             return
-        ep = self.controller.episode(eid)
         media = view.media.get(ep.media_fingerprint)
         self.inspector.episode_page.show_episode(ep, media, view.collection.profile)
         self.inspector.setCurrentWidget(self.inspector.episode_page)
+        playable = media is not None and not media.missing and Path(media.path).is_file()
+        shown = (ep.id, ep.media_fingerprint, media.path if media else "", playable)
+        if shown == self._shown:  # the same clip: only the trim (or a field) changed
+            self.timeline.set_trim(ep.trim.start, ep.trim.end)
+            self.player.set_range(ep.trim.start, ep.trim.end)
+            return
+        self._shown = shown
+        self.loader.clear_episode()
         if media is None:
+            self.player.unload(self.tr("This episode's media is unknown."))
+            self.timeline.set_media(0, None)
             return
         fd = 1e6 / float(media.info.frame_rate) if media.info.frame_rate else None
         self.timeline.set_media(media.info.duration, fd)
         self.timeline.set_trim(ep.trim.start, ep.trim.end)
-        self.timeline.set_keyframes([])
-        self.timeline.set_filmstrip([])
-        if not media.missing and Path(media.path).is_file():
+        if playable:
             self.player.load(media.path, media.info.duration, fd or 33_333.3)
             self.player.set_range(ep.trim.start, ep.trim.end)
             self.player.seek(ep.trim.start)
+        else:
+            self.player.unload(self._why_not_playable(media))
         self.timeline.set_playhead(ep.trim.start)
-        self.timeline.zoom_to_fit()
         self.loader.load_episode(ep, media)
         self.save_state()
+
+    def _why_not_playable(self, media) -> str:
+        """Two lines: what is wrong, then what to do (the status bar shows the first)."""
+        name = Path(media.path).name
+        if relink.replaced_in_place(media):
+            return "\n".join([
+                self.tr("File changed: {0} is not the version this episode was cut "
+                        "from.").format(name),
+                self.tr("Use the new version, or find the old one, in the Inspector.")])
+        return "\n".join([self.tr("File missing: {0}").format(name),
+                          self.tr("Find it with “Find the missing file…” in the Inspector.")])
+
+    def _episode_on_screen(self) -> str | None:
+        """The selected episode when its clip is in the player; otherwise says why not."""
+        eid = self.current_episode_id()
+        if eid is not None and self.player.path() is None:
+            self.statusBar().showMessage(self.player.message().split("\n")[0] or self.tr(
+                "This episode's clip is not in the player."), 8000)  # fmt: skip
+            return None
+        return eid
 
     def _poster(self, key: str, image) -> None:
         from PySide6.QtGui import QPixmap
@@ -353,13 +401,13 @@ class MainWindow(QMainWindow):
             self._guard(self.controller.set_trim, eid, start, end)
 
     def set_in_here(self) -> None:
-        eid = self.current_episode_id()
+        eid = self._episode_on_screen()
         if eid:
             self._guard(self.controller.set_in, eid, self.player.position_us())
 
     def set_out_here(self) -> None:
         """The out point goes after the frame at the playhead, so that frame is included."""
-        eid = self.current_episode_id()
+        eid = self._episode_on_screen()
         if eid:
             self._guard(self.controller.set_out, eid, self.player.position_us() + 1)
 

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -424,6 +425,7 @@ class Player(QWidget):
         self._multimedia = self._why_fallback is None
         self._index = index
         self._path: str | None = None
+        self._message = ""  # why nothing is loaded
         self._duration_us = 0
         self._frame_us = US / 30
         self._rate: Fraction | None = None
@@ -493,6 +495,9 @@ class Player(QWidget):
         """Show ``path`` from its first frame (paused)."""
         self._reset()
         self._path = os.fspath(path)
+        self._message = ""
+        if self._multimedia:
+            self._stack.setCurrentWidget(self._video)
         self._duration_us = max(1, int(duration_us))
         self._frame_us = float(frame_duration_us) if frame_duration_us > 0 else US / 30
         self._rate = Fraction(US / self._frame_us).limit_denominator(1001)
@@ -506,14 +511,27 @@ class Player(QWidget):
         self._request(0, 0)
         self._update_labels()
 
-    def unload(self) -> None:
-        """Show nothing; frames still on their way are dropped."""
+    def unload(self, reason: str = "") -> None:
+        """Show nothing, or ``reason`` (why there is no picture, e.g. the file is missing);
+        frames still on their way are dropped."""
         self._reset()
         self._worker.submit(_Request(self._gen, self._seq, None, None, 0, 0, 0.0))
-        if not self._multimedia:
-            self._view.show_text(self.tr("No clip loaded"))
+        self._message = reason
+        if self._multimedia:
+            self._note.setText(reason)
+            self._stack.setCurrentWidget(self._note if reason else self._video)
+        else:
+            self._view.show_text(reason or self.tr("No clip loaded"))
         self._update_labels()
         self.positionChanged.emit(0)
+
+    def path(self) -> str | None:
+        """The clip loaded, or None."""
+        return self._path
+
+    def message(self) -> str:
+        """Why nothing is loaded, as given to :meth:`unload` ("" when a clip is loaded)."""
+        return self._message
 
     def _reset(self) -> None:
         self._halt()
@@ -835,7 +853,16 @@ class Player(QWidget):
             self._video.videoSink().videoFrameChanged.connect(self._on_video_frame)
             self._mp.mediaStatusChanged.connect(self._on_media_status)
             self._mp.errorOccurred.connect(self._on_media_error)
-            picture: QWidget = self._video
+            # Why there is no picture (a missing file) shows in place of the video.
+            self._note = QLabel()
+            self._note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._note.setWordWrap(True)
+            self._note.setMargin(16)
+            self._note.setStyleSheet("background: black; color: rgb(210, 210, 210)")
+            self._stack = QStackedWidget(self)
+            self._stack.addWidget(self._video)
+            self._stack.addWidget(self._note)
+            picture: QWidget = self._stack
         else:
             self._view = _FrameView(self)
             self._view.setAccessibleName(self.tr("Preview"))
