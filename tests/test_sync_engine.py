@@ -377,6 +377,32 @@ def test_pause_keeps_the_progress_and_cancel_drops_partial_uploads(setup) -> Non
     setup.check_server(setup.publish())
 
 
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX timers")
+def test_an_interrupt_on_the_publishing_thread_stops_the_upload_threads(setup) -> None:
+    """SIGTERM/SIGHUP become a KeyboardInterrupt on the main thread (studio/cli/main.py):
+    the upload threads must stop too, not run every file to its end."""
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    slow = SyncSettings(chunk_size=16 * 1024, bandwidth=100_000, retry=FAST.retry)
+    p = Publisher(setup.library, "api", setup.kit, settings=slow)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            p.run()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 2.5  # the whole kit takes ~5 s at this rate
+    assert p.paused and p.token.cancelled
+    st = setup.server_state()
+    assert st["collections"] == [] and any(not u["complete"] for u in st["uploads"])
+    setup.check_server(setup.publish())  # and the next run resumes
+
+
 def test_a_changed_file_invalidates_its_session(setup) -> None:
     p = Publisher(setup.library, "api", setup.kit,
                   settings=SyncSettings(chunk_size=16 * 1024, concurrency=1, bandwidth=500_000))

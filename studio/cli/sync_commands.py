@@ -261,6 +261,10 @@ def _render_kit(ctx: AppContext, args: argparse.Namespace, collection) -> Path:
     return folder
 
 
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     from studio.sync.engine import Publisher
 
@@ -277,13 +281,22 @@ def cmd_publish(args: argparse.Namespace) -> int:
     display = PublishDisplay()
     publisher = Publisher(library_path, args.target, kit, settings=settings, on_event=display)
 
+    # Ctrl+C, `kill` (SIGTERM) and closing the terminal (SIGHUP) all pause: the upload
+    # threads see the cancel token and stop at their next block. A second signal stops
+    # hard (main.py's handlers turn it into KeyboardInterrupt).
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {getattr(signal, n): signal.getsignal(getattr(signal, n)) for n in names}
+
     def pause(signum, frame) -> None:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl+C stops hard
+        for sig in previous:
+            signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else
+                          _raise_interrupt)  # fmt: skip
         print("\n" + tr("Pausing... (the next 'studio publish' resumes)"), file=sys.stderr,
               flush=True)  # fmt: skip
         publisher.pause()
 
-    previous = signal.signal(signal.SIGINT, pause)
+    for sig in previous:
+        signal.signal(sig, pause)
     try:
         result = publisher.run()
     except Cancelled:
@@ -291,7 +304,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         say(tr("Paused. Run the same command again to resume where it stopped."))
         return 130
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     display._clear()
     say(tr("Published '{title}' to '{target}': remote id {id}, status {status}.").format(
         title=c.title, target=args.target, id=result.remote_id, status=result.status))

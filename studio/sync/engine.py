@@ -245,6 +245,14 @@ class Publisher:
                 self.token.cancel()  # stop the other uploads at their next block
             wait_futures(futures)
             errors = [f.exception() for f in futures if f.exception() is not None]
+        except BaseException:
+            # A KeyboardInterrupt (or SIGTERM/SIGHUP made one) raised on this thread while
+            # it waits: the upload threads must see it, or shutdown() below would wait for
+            # every file to be sent.
+            if not self.cancelled:
+                self.paused = True
+            self.token.cancel()
+            raise
         finally:
             pool.shutdown(wait=True)
         real = [e for e in errors if not isinstance(e, Cancelled)]

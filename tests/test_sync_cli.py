@@ -1,0 +1,81 @@
+"""``studio publish``, ``status`` and ``targets`` as a creator runs them: a real library with
+rendered clips, a real folder or the reference server, the command in a subprocess where a
+signal must reach it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sync_helpers
+from sync_helpers import ROOT
+
+from studio.store.library import Library
+
+series_server = sync_helpers.series_server
+
+
+def _env(tmp_path: Path) -> dict:
+    return dict(os.environ, PYTHON_KEYRING_BACKEND="sync_helpers.FileKeyring",
+                STUDIO_TEST_KEYRING=str(tmp_path / "keyring.json"),
+                PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))  # fmt: skip
+
+
+def _cli(env: dict, library: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "tools" / "studio_sync.py"),
+                             "--library", str(library), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _run(env: dict, library: Path, *args: str) -> tuple[int, str, str]:
+    proc = _cli(env, library, *args)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err
+
+
+@pytest.fixture
+def walks(tmp_path, make_clip) -> Path:
+    """A library with 'Walks': two rendered-ready clips, a price, a cover."""
+    from studio import actions, covers
+
+    clips = [make_clip(f"c{i}.mp4", seconds=31, width=360, height=640, fps=24 + i, crf=51,
+                       audio=False) for i in (1, 2)]  # fmt: skip
+    library = tmp_path / "library.sqlite"
+    with Library.open(library) as lib:
+        c = lib.create_collection("Walks")
+        c = actions.set_collection_fields(lib, c, price="4.99", currency="USD", description="d")
+        actions.add_files(lib, c, clips)
+        covers.set_cover_frame(lib, lib.collection(c.id), lib.episodes(c.id)[0], 0)
+    return library
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_kill_and_a_closed_terminal_pause_the_publish_like_ctrl_c(tmp_path, walks) -> None:
+    env = _env(tmp_path)
+    assert _run(env, walks, "export", "Walks", "--to", str(tmp_path / "warm"))[0] == 0
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        name = sig.name.lower()
+        assert _run(env, walks, "targets", "add", name, str(tmp_path / name))[0] == 0
+        proc = _cli(env, walks, "publish", "Walks", "--target", name, "--limit-rate", "100k")
+        uploads = tmp_path / name / ".series-studio" / "uploads"
+        deadline = time.monotonic() + 60
+        while not (uploads.is_dir() and any(p.suffix == ".part" for p in uploads.iterdir())):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        time.sleep(0.5)  # the upload threads are in their copy loop
+        started = time.monotonic()
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - started
+        assert proc.returncode == 130, (sig, out, err)
+        assert took < 3, f"{sig!r} took {took:.1f} s to stop"
+        assert "Paused. Run the same command again" in out, (sig, out, err)
+        assert "Traceback" not in err and "uploaded" not in out
+    code, out, err = _run(env, walks, "publish", "Walks", "--target", "sigterm")
+    assert code == 0 and "status ready" in out, err
