@@ -59,8 +59,9 @@ def require_media(ep: Episode, media: MediaRecord | None, collection_title: str)
     if media is None or media.missing or not Path(media.path).is_file():
         where = media.path if media else tr("unknown")
         raise UserError(
-            tr("Episode {n} '{title}': its media file is missing ({path}). Relink it first "
-               "(studio relink FOLDER).").format(n=ep.position, title=ep.title, path=where))
+            tr("Episode {n} '{title}': its media file is missing ({path}). Find it first (Find "
+               "the missing file… in the episode's inspector, or studio relink FOLDER).").format(
+                n=ep.position, title=ep.title, path=where))
     return media
 
 
