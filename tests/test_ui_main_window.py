@@ -497,3 +497,55 @@ def test_an_episode_whose_file_is_gone_unloads_the_player_and_i_does_nothing(
     # Back to the other episode: its clip plays again.
     window.episodes.select_id(kept.id)
     assert window.player.path() == str(_a) and window.player.message() == ""
+
+
+def test_edits_keep_the_playhead_playback_and_zoom(window, qtbot, monkeypatch, library_path,
+                                                   clip_vertical):  # fmt: skip
+    """QA: O, a rename, the free preview box, a handle drag or undo reloaded the clip: the
+    playhead jumped back to the in point, playback stopped and the zoom was reset. So did
+    the refresh that shows what the command line changed."""
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    ep = select_first(window, qtbot)
+    loads = []
+    real_load = window.player.load
+    monkeypatch.setattr(window.player, "load", lambda *a: (loads.append(a), real_load(*a)))
+    here = 12 * US
+    window.player.seek(here)
+    qtbot.waitUntil(lambda: window.player.position_us() == here, timeout=10_000)
+    window.timeline.zoom_in()
+    window.timeline.zoom_in()
+    zoom = window.timeline.zoom_factor()
+    assert zoom > 1
+
+    def unchanged() -> None:
+        assert window.player.position_us() == here and window.timeline.playhead() == here
+        assert window.timeline.zoom_factor() == zoom and loads == []
+        assert window.current_episode_id() == ep.id
+
+    window.episodes.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_O)
+    assert window.controller.episode(ep.id).trim.end > here
+    assert window.timeline.trim()[1] == window.controller.episode(ep.id).trim.end
+    unchanged()
+    window.controller.set_episode_title(ep.id, "Renamed")
+    window.inspector.episode_page.free.setChecked(True)
+    window.timeline.trimEdited.emit(2 * US, 20 * US)
+    assert window.controller.episode(ep.id).trim.start == 2 * US
+    unchanged()
+    window.controller.undo.undo()
+    assert window.inspector.episode_page.in_point.text() == "00:00:00.000"
+    unchanged()
+    window.player.play()
+    window.controller.set_episode_title(ep.id, "Renamed again")
+    assert window.player.is_playing()
+    window.player.pause()
+    window.player.seek(here)
+    qtbot.waitUntil(lambda: window.player.position_us() == here, timeout=10_000)
+    # The command line renames it: shown, and the clip stays where it is.
+    with Library.open(library_path) as lib:
+        lib.update_episode(lib.episode(ep.id).with_(title="From the terminal"))
+    assert window.controller.reload_if_changed_elsewhere()
+    assert window.model.data(window.model.index(0)) == "From the terminal"
+    assert window.inspector.episode_page.title.text() == "From the terminal"
+    unchanged()
