@@ -549,3 +549,34 @@ def test_edits_keep_the_playhead_playback_and_zoom(window, qtbot, monkeypatch, l
     assert window.model.data(window.model.index(0)) == "From the terminal"
     assert window.inspector.episode_page.title.text() == "From the terminal"
     unchanged()
+
+
+def test_clearing_the_price_field_clears_the_price_with_undo(window, qtbot, monkeypatch,
+                                                             library_path, clip_vertical):
+    """QA: an emptied price field looked accepted, but the old price stayed saved."""
+    c = new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    page = window.inspector.collection_page
+    page.price.setFocus()
+    page.price.setText("5")
+    qtbot.keyClick(page.price, Qt.Key.Key_Return)
+    assert page.price.text() == "5.00"  # what was saved, even while the field has the focus
+
+    def saved_price():
+        with Library.open(library_path) as lib:
+            return lib.collection(c.id).price
+
+    assert saved_price().minor == 500
+    page.price.selectAll()
+    qtbot.keyClick(page.price, Qt.Key.Key_Backspace)
+    qtbot.keyClick(page.price, Qt.Key.Key_Return)
+    assert saved_price() is None and page.price.text() == "" and page.error.isHidden()
+    assert "collection.price_missing" in {p.code for p in window.checks.problems}
+    # A currency chosen with no price waits for one: no error, nothing saved.
+    page.currency.activated.emit(page.currency.count() - 1)
+    assert page.error.isHidden() and saved_price() is None
+    window.controller.undo.undo()
+    assert saved_price().minor == 500 and page.price.text() == "5.00"
+    assert "collection.price_missing" not in {p.code for p in window.checks.problems}
+    window.controller.undo.redo()
+    assert saved_price() is None and page.price.text() == ""

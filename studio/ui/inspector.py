@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -126,13 +126,15 @@ class CollectionInspector(QWidget):
         self.profile = profile
         for w in (self.title, self.description, self.price):
             w.blockSignals(True)
-        # A refresh (an edit made elsewhere) never replaces what is being typed.
-        if not self.title.hasFocus():
+        # A refresh (an edit made elsewhere, an undo) never replaces what is being typed
+        # (changed and not saved yet); a field that has the focus but no new text follows.
+        if not (self.title.hasFocus() and self.title.isModified()):
             self.title.setText(c.title)
-        if self.description.toPlainText() != c.description and not self.description.hasFocus():
+        if self.description.toPlainText() != c.description and not (
+                self.description.hasFocus() and self.description.document().isModified()):
             self.description.setPlainText(c.description)
-        if not self.price.hasFocus():
-            self.price.setText(decimal(c.price.format().split(" ")[0]) if c.price else "")
+        if not (self.price.hasFocus() and self.price.isModified()):
+            self._show_price(c)
         for w in (self.title, self.description, self.price):
             w.blockSignals(False)
         self.currency.clear()
@@ -158,18 +160,44 @@ class CollectionInspector(QWidget):
         self.description_count.show_count(text_length(self.description.toPlainText()),
                                           self.profile.max_description_length)  # fmt: skip
 
-    def _commit(self, **fields: str) -> None:
+    def _commit(self, **fields: str) -> bool:
+        """Save the fields; an invalid value is refused with the reason under the fields."""
         if self.collection is None:
-            return
+            return False
         try:
             self.controller.set_collection_fields(**fields)
             self.error.hide()
         except UserError as exc:
             self.error.setText(str(exc))
             self.error.show()
+            return False
+        if "title" in fields:  # saved: no longer being typed
+            self.title.setModified(False)
+        if "description" in fields:
+            self.description.document().setModified(False)
+        return True
+
+    def _show_price(self, c: Collection) -> None:
+        self.price.setText(decimal(c.price.format().split(" ")[0]) if c.price else "")
 
     def _commit_price(self) -> None:
-        self._commit(price=self.price.text(), currency=self.currency.currentText() or None)
+        """An empty field clears the price (the checks then say it is missing); a currency
+        chosen with no price waits for one. The field then shows what was saved."""
+        if self.collection is None:
+            return
+        empty = not self.price.text().strip()
+        if empty and self.collection.price is None:
+            ok = True  # nothing to clear
+            self.error.hide()
+        elif empty:
+            ok = self._commit(price="")
+        else:
+            ok = self._commit(price=self.price.text(),
+                              currency=self.currency.currentText() or None)  # fmt: skip
+        now = self.controller.collection
+        if ok and now is not None:
+            with QSignalBlocker(self.price):
+                self._show_price(now)
 
 
 class EpisodeInspector(QWidget):
