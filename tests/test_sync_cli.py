@@ -15,9 +15,13 @@ import pytest
 import sync_helpers
 from sync_helpers import ROOT
 
+from studio.cli.main import main
 from studio.store.library import Library
+from studio.store.sync_state import SyncStore, TargetRecord
+from studio.sync.credentials import TokenSet, Vault
 
 series_server = sync_helpers.series_server
+memory_keyring = sync_helpers.memory_keyring
 
 
 def _env(tmp_path: Path) -> dict:
@@ -79,3 +83,28 @@ def test_kill_and_a_closed_terminal_pause_the_publish_like_ctrl_c(tmp_path, walk
         assert "Traceback" not in err and "uploaded" not in out
     code, out, err = _run(env, walks, "publish", "Walks", "--target", "sigterm")
     assert code == 0 and "status ready" in out, err
+
+
+def test_removing_a_target_says_what_it_keeps_and_adding_it_again_takes_it_back(
+        tmp_path, memory_keyring, capsys) -> None:  # fmt: skip
+    library = tmp_path / "library.sqlite"
+    lib_arg = ["--library", str(library)]
+    with Library.open(library) as lib:
+        cid = lib.create_collection("Walks").id
+        store = SyncStore(lib)
+        store.add_target(TargetRecord("srv", "series-api", "http://127.0.0.1:9"))
+        store.add_target(TargetRecord("fold", "folder", str(tmp_path / "fold")))
+        remote = store.ensure_record("fold", cid).remote_id
+    Vault().save("srv", TokenSet("sat_x", kind="personal"))
+    assert main([*lib_arg, "targets", "remove", "srv"]) == 0
+    assert capsys.readouterr().out == "Removed target 'srv' and forgot its sign-in.\n"
+    assert main([*lib_arg, "targets", "remove", "fold"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["Removed target 'fold'.",
+                   f"Kept the record of 1 collection published there: adding {tmp_path / 'fold'} "
+                   "as a target again updates it instead of making a new one."]  # fmt: skip
+    assert main([*lib_arg, "targets", "add", "usb", str(tmp_path / "fold")]) == 0
+    assert "Took back the record of 1 collection published there before" in \
+        capsys.readouterr().out  # fmt: skip
+    with Library.open(library) as lib:
+        assert SyncStore(lib).record("usb", cid).remote_id == remote

@@ -147,6 +147,31 @@ def test_the_folder_target_receives_the_kit_and_a_second_publish_changes_nothing
         Publisher(setup.library, "usb", setup.tmp / "other", settings=FAST).run()
 
 
+def test_a_target_removed_and_added_again_updates_the_same_collection(setup) -> None:
+    first = setup.publish("api")
+    folder = setup.publish("usb")
+    with Library.open(setup.library) as lib:
+        store = SyncStore(lib)
+        assert store.remove_target("api") == 1 and store.remove_target("usb") == 1
+        assert store.records(setup.cid) == []
+        assert store.add_target(TargetRecord("platform", "series-api", setup.server.url)) == 1
+        assert store.add_target(TargetRecord("usb", "folder", str(setup.tmp / "usb"))) == 1
+        assert store.add_target(TargetRecord("other", "folder", str(setup.tmp / "o"))) == 0
+    Vault().save("platform", TokenSet(admin(setup.server, "POST", "tokens")["token"],
+                                      kind="personal"))  # fmt: skip
+    again = setup.publish("platform")
+    assert again.remote_id == first.remote_id and again.uploaded == () and not again.registered
+    setup.episodes[0]["title"] = "Part one, retitled"
+    setup.write()
+    edited = setup.publish("platform")
+    assert edited.remote_id == first.remote_id and edited.registered
+    st = setup.check_server(edited)
+    assert st["counters"]["collections_created"] == 1 and st["counters"]["uploads_created"] == 4
+    placed = setup.publish("usb")  # its own folder is not refused as another collection's
+    assert placed.remote_id == folder.remote_id and placed.uploaded == ()
+    assert (setup.tmp / "usb" / "01 - Part one, retitled.mp4").is_file()
+
+
 def test_a_hand_edited_folder_manifest_cannot_make_publish_delete_files_elsewhere(setup):
     """Republishing removes the files of episodes that are gone, named by the folder's
     manifest.json: names that are not plain episode files there are never touched."""

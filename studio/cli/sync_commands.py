@@ -17,7 +17,7 @@ from pathlib import Path
 from studio.app import AppContext
 from studio.cli.terminal import ProgressLine, say, table
 from studio.domain.errors import UserError
-from studio.i18n import tr
+from studio.i18n import ntr, tr
 from studio.store.sync_state import SyncStore, TargetRecord
 from studio.sync.credentials import Vault
 from studio.sync.errors import SyncError
@@ -46,7 +46,8 @@ def register(cmd: Cmd) -> None:
                    help="folder, or series-api (default: guessed from the location)")
     a.add_argument("--client-id", help="OAuth client id (series-api; default the app's own)")
     sub.add_parser("list", help="list the targets")
-    r = sub.add_parser("remove", help="remove a target and forget its sign-in")
+    r = sub.add_parser("remove", help="remove a target and forget its sign-in (what was "
+                       "published through it is kept for a target added there again)")
     r.add_argument("name")
 
     p = cmd("login", cmd_login, "sign in to a target (opens the browser)")
@@ -119,9 +120,15 @@ def cmd_targets(args: argparse.Namespace) -> int:
             kind = args.kind or (SERIES_API if "://" in args.location else FOLDER)
             location = check_target(kind, args.location)
             options = {"client_id": args.client_id} if args.client_id else {}
-            store.add_target(TargetRecord(args.name, kind, location, "", options))
+            taken = store.add_target(TargetRecord(args.name, kind, location, "", options))
             say(tr("Added target '{name}' ({kind}): {location}").format(
                 name=args.name, kind=kind, location=location))
+            if taken:
+                say(ntr("Took back the record of {n} collection published there before: "
+                        "publishing updates it instead of making a new one.",
+                        "Took back the record of {n} collections published there before: "
+                        "publishing updates them instead of making new ones.",
+                        taken).format(n=taken))
             if kind == SERIES_API:
                 say(tr("Sign in with: studio login {name}").format(name=args.name))
         elif args.targets_action == "list":
@@ -131,9 +138,18 @@ def cmd_targets(args: argparse.Namespace) -> int:
             else:
                 say(table([tr("NAME"), tr("KIND"), tr("WHERE"), tr("ACCOUNT")], rows))
         else:
-            store.remove_target(args.name)
-            Vault().delete(args.name)
-            say(tr("Removed target '{name}' and forgot its sign-in.").format(name=args.name))
+            target = store.get_target(args.name)
+            kept = store.remove_target(args.name)
+            if Vault().delete(args.name):
+                say(tr("Removed target '{name}' and forgot its sign-in.").format(name=args.name))
+            else:
+                say(tr("Removed target '{name}'.").format(name=args.name))
+            if kept:
+                say(ntr("Kept the record of {n} collection published there: adding {location} "
+                        "as a target again updates it instead of making a new one.",
+                        "Kept the record of {n} collections published there: adding {location} "
+                        "as a target again updates them instead of making new ones.",
+                        kept).format(n=kept, location=target.location))
     return 0
 
 

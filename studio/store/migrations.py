@@ -129,3 +129,23 @@ def m0002_sync(db: Database) -> None:
         CREATE INDEX sync_intents_owner ON sync_intents(target, collection_id);
         """
     )
+
+
+@migrations(name="0003_sync_kept")
+def m0003_sync_kept(db: Database) -> None:
+    """What was published through a removed target, kept by the target's kind and location
+    (JSON: the collection's sync record, items and intents): adding a target for the same
+    folder or platform again takes it back, so a publish updates the same collection
+    instead of making a second one."""
+    db.executescript(
+        """
+        CREATE TABLE sync_kept (
+            kind TEXT NOT NULL,
+            location TEXT NOT NULL,
+            collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            kept_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (kind, location, collection_id)
+        );
+        """
+    )

@@ -1,6 +1,6 @@
 """The durable state of publishing: targets, per-item upload sessions, registrations, intents.
 
-Tables come from migration ``0002_sync``. No secret is ever written here
+Tables come from migrations ``0002_sync`` and ``0003_sync_kept``. No secret is ever written here
 (tokens live in the keyring). Every change is one ``BEGIN IMMEDIATE``
 transaction, so a kill at any moment leaves either the old or the new state.
 
@@ -123,7 +123,9 @@ class SyncStore:
             return list(self.lib.db.query(sql, params))
 
     # ----------------------------------------------------------------- targets
-    def add_target(self, target: TargetRecord) -> None:
+    def add_target(self, target: TargetRecord) -> int:
+        """Add ``target``; return how many collections published through a removed target
+        with the same kind and location it takes back (see :meth:`remove_target`)."""
         with self.transaction():
             if self.target(target.name) is not None:
                 raise UserError(tr("There is already a target called '{name}'.").format(
@@ -133,6 +135,27 @@ class SyncStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 [target.name, target.kind, target.location, target.account,
                  json.dumps(target.options or {})])  # fmt: skip
+            return self._take_back(target)
+
+    def _take_back(self, target: TargetRecord) -> int:
+        kept = self._query("SELECT * FROM sync_kept WHERE kind = ? AND location = ?",
+                           [target.kind, target.location])  # fmt: skip
+        for row in kept:
+            state = json.loads(row["state"])
+            self._insert("sync_collections", {**state["record"], "target": target.name})
+            for item in state["items"]:
+                self._insert("sync_items", {**item, "target": target.name})
+            for intent in state["intents"]:
+                self._insert("sync_intents", {**intent, "id": None, "target": target.name})
+        self.lib.conn.execute("DELETE FROM sync_kept WHERE kind = ? AND location = ?",
+                              [target.kind, target.location])  # fmt: skip
+        return len(kept)
+
+    def _insert(self, table: str, row: dict) -> None:
+        cols = [c for c in row if row[c] is not None or c != "id"]
+        self.lib.conn.execute(
+            f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [row[c] for c in cols])
 
     def targets(self) -> list[TargetRecord]:
         rows = self._query("SELECT * FROM sync_targets ORDER BY name")
@@ -154,11 +177,32 @@ class SyncStore:
             self.lib.conn.execute("UPDATE sync_targets SET account = ? WHERE name = ?",
                                   [account, name])  # fmt: skip
 
-    def remove_target(self, name: str) -> None:
-        """Forget a target and the sync state of every collection on it."""
+    def remove_target(self, name: str) -> int:
+        """Remove a target; return how many collections were published through it.
+
+        Their sync state (remote id, uploads, pending intents) is kept by the target's
+        kind and location, not dropped: a target added later for the same folder or
+        platform takes it back and updates those collections instead of making new ones.
+        """
         with self.transaction():
-            self.get_target(name)
+            target = self.get_target(name)
+            for rec in self._query("SELECT * FROM sync_collections WHERE target = ?", [name]):
+                where = [name, rec["collection_id"]]
+                state = {
+                    "record": rec,
+                    "items": self._query("SELECT * FROM sync_items WHERE target = ? AND "
+                                         "collection_id = ?", where),
+                    "intents": self._query("SELECT * FROM sync_intents WHERE target = ? AND "
+                                           "collection_id = ? ORDER BY id", where),
+                }  # fmt: skip
+                self.lib.conn.execute(
+                    "INSERT OR REPLACE INTO sync_kept(kind, location, collection_id, state) "
+                    "VALUES (?, ?, ?, ?)",
+                    [target.kind, target.location, rec["collection_id"], json.dumps(state)])
+            kept = self._query("SELECT COUNT(*) AS n FROM sync_collections WHERE target = ?",
+                               [name])[0]["n"]  # fmt: skip
             self.lib.conn.execute("DELETE FROM sync_targets WHERE name = ?", [name])
+            return int(kept)
 
     # ------------------------------------------------------------- collections
     def ensure_record(self, target: str, collection_id: str) -> SyncRecord:
