@@ -580,3 +580,40 @@ def test_clearing_the_price_field_clears_the_price_with_undo(window, qtbot, monk
     assert "collection.price_missing" not in {p.code for p in window.checks.problems}
     window.controller.undo.redo()
     assert saved_price() is None and page.price.text() == ""
+
+
+def test_delete_and_duplicate_never_act_on_a_collection_the_search_hides(
+        window, qtbot, monkeypatch, library_path):  # fmt: skip
+    """QA: with a search that hid the open collection, Delete asked to delete it (and did)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    lib = window.controller.ctx.library
+    demo = lib.create_collection("Demo: five-minute kitchen")
+    window.controller.collectionsChanged.emit()
+    hidden = new_collection(window, qtbot, monkeypatch, "My cooking series")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (
+        asked.append(a[2]), QMessageBox.StandardButton.Yes)[1])
+    panel = window.library
+    panel.search.setText("Demo")
+    shown = [panel.list.item(i) for i in range(panel.list.count())
+             if not panel.list.item(i).isHidden()]  # fmt: skip
+    assert [i.data(Qt.ItemDataRole.UserRole) for i in shown] == [demo.id]
+    assert window.controller.collection.id == hidden.id  # still open, just not listed
+    assert not panel.del_button.isEnabled() and not panel.dup_button.isEnabled()
+    panel.delete()
+    panel.duplicate()
+    assert asked == [] and len(lib.collections()) == 2
+    # What is shown and clicked is what Delete acts on.
+    rect = panel.list.visualItemRect(shown[0])
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.controller.collection.id == demo.id and panel.del_button.isEnabled()
+    qtbot.mouseClick(panel.del_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "Demo: five-minute kitchen" in asked[0]
+    assert [c.id for c in lib.collections()] == [hidden.id]
+    # The search reads titles, not the "N episodes · length" line.
+    for text in ("episodes", "0:00", "cooking"):
+        panel.search.setText(text)
+        visible = [panel.list.item(i).text() for i in range(panel.list.count())
+                   if not panel.list.item(i).isHidden()]  # fmt: skip
+        assert len(visible) == (text == "cooking")

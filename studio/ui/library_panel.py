@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 from studio.domain.timecode import format_duration
 from studio.ui.controller import StudioController
 
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+
 
 class LibraryPanel(QWidget):
     collectionChosen = Signal(object)  # collection id or None
@@ -50,6 +52,7 @@ class LibraryPanel(QWidget):
         layout.addLayout(buttons)
         self.search.textChanged.connect(self._filter)
         self.list.currentItemChanged.connect(self._chosen)
+        self.list.itemSelectionChanged.connect(self._update_buttons)
         controller.collectionsChanged.connect(self.reload)
         self._reloading = False
         self.reload()
@@ -74,26 +77,38 @@ class LibraryPanel(QWidget):
                       self.tr("{0} episodes · {1}").format(len(eps), total))
             item = QListWidgetItem(f"{c.title}\n{counts}")
             item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setData(TITLE_ROLE, c.title)
             item.setToolTip(c.title)
             self.list.addItem(item)
             if c.id == current:
                 self.list.setCurrentItem(item)
         self._reloading = False
         self._filter(self.search.text())
-        has = self.list.currentItem() is not None
-        self.dup_button.setEnabled(has)
-        self.del_button.setEnabled(has)
 
     def _filter(self, text: str) -> None:
+        """Show the collections whose title holds ``text`` (not the episode-count line)."""
         needle = text.casefold().strip()
         for i in range(self.list.count()):
             item = self.list.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
+            title = str(item.data(TITLE_ROLE)).casefold()
+            item.setHidden(bool(needle) and needle not in title)
+        self._update_buttons()
 
-    def _chosen(self, item: QListWidgetItem | None) -> None:
-        has = item is not None
+    def target(self) -> QListWidgetItem | None:
+        """The collection Duplicate and Delete act on: the one selected, if it is shown.
+        (The search may hide the open collection: nothing is then selected on screen.)"""
+        item = self.list.currentItem()
+        if item is None or item.isHidden() or not item.isSelected():
+            return None
+        return item
+
+    def _update_buttons(self) -> None:
+        has = self.target() is not None
         self.dup_button.setEnabled(has)
         self.del_button.setEnabled(has)
+
+    def _chosen(self, item: QListWidgetItem | None) -> None:
+        self._update_buttons()
         if self._reloading:
             return
         self.collectionChosen.emit(item.data(Qt.ItemDataRole.UserRole) if item else None)
@@ -111,13 +126,13 @@ class LibraryPanel(QWidget):
             self.select(c.id)
 
     def duplicate(self) -> None:
-        item = self.list.currentItem()
+        item = self.target()
         if item:
             c = self.controller.duplicate_collection(item.data(Qt.ItemDataRole.UserRole))
             self.select(c.id)
 
     def delete(self) -> None:
-        item = self.list.currentItem()
+        item = self.target()
         if not item:
             return
         cid = item.data(Qt.ItemDataRole.UserRole)
