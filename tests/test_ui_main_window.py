@@ -617,3 +617,20 @@ def test_delete_and_duplicate_never_act_on_a_collection_the_search_hides(
         visible = [panel.list.item(i).text() for i in range(panel.list.count())
                    if not panel.list.item(i).isHidden()]  # fmt: skip
         assert len(visible) == (text == "cooking")
+
+
+def test_the_library_list_shows_the_length_after_a_trim_and_its_undo(window, qtbot,
+                                                                     monkeypatch, clip_vertical):
+    """QA: after trimming 0:31 to 0:10, the list still said 0:31 until an unrelated edit."""
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    ep = select_first(window, qtbot)
+    assert window.library.list.item(0).text().endswith("1 episode · 0:31")
+    window.inspector.episode_page.out_point.setText("00:00:10.000")
+    window.inspector.episode_page.out_point.editingFinished.emit()
+    assert window.library.list.item(0).text().endswith("1 episode · 0:10")
+    window.controller.undo.undo()
+    assert window.library.list.item(0).text().endswith("1 episode · 0:31")
+    window.timeline.trimEdited.emit(0, 5 * US)
+    assert window.library.list.item(0).text().endswith("1 episode · 0:05")
+    assert window.current_episode_id() == ep.id

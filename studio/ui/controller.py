@@ -124,6 +124,7 @@ class StudioController(QObject):
     def episode_edited(self, episode_id: str) -> None:
         self._refresh_view()
         self.episodeEdited.emit(episode_id)
+        self.collectionsChanged.emit()  # a trim changes the collection's length in the list
         self._recheck()
 
     def episode(self, episode_id: str) -> Episode:
