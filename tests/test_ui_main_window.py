@@ -634,3 +634,45 @@ def test_the_library_list_shows_the_length_after_a_trim_and_its_undo(window, qtb
     window.timeline.trimEdited.emit(0, 5 * US)
     assert window.library.list.item(0).text().endswith("1 episode · 0:05")
     assert window.current_episode_id() == ep.id
+
+
+def test_no_stale_timeline_or_ready_status_without_an_episode_or_a_collection(
+        window, qtbot, monkeypatch, clip_vertical):  # fmt: skip
+    """QA: the timeline kept the last episode's handles (and let them be dragged, to no
+    effect) once nothing was selected; the checks said "Ready to publish" with no
+    collection open."""
+    assert window.checks.status.text() == "Open or create a collection to check it."
+    first = new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+
+    def timeline_empty() -> bool:
+        return window.timeline.frame_count() == 0 and window.timeline.trim() == (0, 0)
+
+    select_first(window, qtbot)
+    assert not timeline_empty()
+    window.episodes.clearSelection()
+    assert timeline_empty() and window.player.path() is None
+    select_first(window, qtbot)
+    new_collection(window, qtbot, monkeypatch, "Another")  # switching collections
+    assert timeline_empty()
+    window.controller.open_collection(first.id)
+    select_first(window, qtbot)
+    window.controller.delete_collection(first.id)
+    assert timeline_empty() and window.player.path() is None
+    window.controller.delete_collection(window.controller.collections()[0].id)
+    assert window.controller.view is None and window.ready.text() == ""
+    assert window.checks.status.text() == "Open or create a collection to check it."
+
+
+def test_show_in_folder_says_where_the_kit_is_when_nothing_can_open_it(
+        window, qtbot, monkeypatch, tmp_path):  # fmt: skip
+    from studio.ui import export_dialog
+
+    new_collection(window, qtbot, monkeypatch)
+    dialog = export_dialog.ExportDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(export_dialog.QDesktopServices, "openUrl", lambda url: False)
+    dialog.result_folder = tmp_path / "kit"
+    dialog._show_folder()
+    assert "No file manager could be opened here" in dialog.status.text()
+    assert str(tmp_path / "kit") in dialog.status.text()

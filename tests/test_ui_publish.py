@@ -25,9 +25,11 @@ def test_publish_to_a_folder_from_the_dialog(qtbot, tmp_path, clip_vertical):
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.publish_button.isEnabled()  # no target yet
+    assert dialog.status.text().startswith("Add a target")
     out = tmp_path / "published"
     dialog.add_target("mine", FOLDER, str(out))
     assert dialog.publish_button.isEnabled() and not dialog.sign_in.isEnabled()
+    assert dialog.status.text() == f"Publish sends the collection to mine — {out}."
     qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result is not None or "c62828" in dialog.status.text(),
                     timeout=120_000)  # fmt: skip

@@ -226,14 +226,19 @@
         <translation>{0} avertissements</translation>
     </message>
     <message>
-        <location line="-26"/>
-        <location line="+36"/>
+        <location line="+9"/>
+        <source>Open or create a collection to check it.</source>
+        <translation>Ouvrez ou créez une collection pour la vérifier.</translation>
+    </message>
+    <message>
+        <location line="-35"/>
+        <location line="+41"/>
         <source>Error</source>
         <translation>Erreur</translation>
     </message>
     <message>
-        <location line="-36"/>
-        <location line="+36"/>
+        <location line="-41"/>
+        <location line="+41"/>
         <source>Warning</source>
         <translation>Avertissement</translation>
     </message>
@@ -303,7 +308,7 @@
         <translation>Couverture</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+39"/>
         <source>From {0} to {1}</source>
         <translation>De {0} à {1}</translation>
     </message>
@@ -365,7 +370,7 @@
 <context>
     <name>EpisodeInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+35"/>
+        <location filename="../../studio/ui/inspector.py" line="+61"/>
         <source>Episode title</source>
         <translation>Titre de l’épisode</translation>
     </message>
@@ -759,7 +764,12 @@
         <translation>Export annulé. Les épisodes terminés ont été conservés.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+13"/>
+        <source>No file manager could be opened here. The kit is in {0}</source>
+        <translation>Aucun gestionnaire de fichiers n’a pu être ouvert ici. Le kit se trouve dans {0}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Rendering the preview of episode {0}…</source>
         <translation>Rendu de la prévisualisation de l’épisode {0}…</translation>
     </message>
@@ -852,7 +862,7 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../studio/ui/library_panel.py" line="+29"/>
+        <location filename="../../studio/ui/library_panel.py" line="+31"/>
         <location line="+2"/>
         <source>Search collections</source>
         <translation>Rechercher une collection</translation>
@@ -893,7 +903,7 @@
         <translation>Supprimer la collection sélectionnée</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>1 episode · {0}</source>
         <translation>Épisode&#xa0;: 1 · {0}</translation>
     </message>
@@ -903,7 +913,7 @@
         <translation>Épisodes&#xa0;: {0} · {1}</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+46"/>
         <source>New collection</source>
         <translation>Nouvelle collection</translation>
     </message>
@@ -1594,12 +1604,17 @@
         <translation>Destination</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Add a target: a folder, or a platform&apos;s address.</source>
         <translation>Ajoutez une destination&#xa0;: un dossier, ou l’adresse d’une plateforme.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>Publish sends the collection to {0}.</source>
+        <translation>Publier envoie la collection vers {0}.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Publish into this folder</source>
         <translation>Publier dans ce dossier</translation>
     </message>
@@ -1981,7 +1996,7 @@
         <translation>{0} (copie)</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>The in point must come before the out point.</source>
         <translation>Le point d’entrée doit précéder le point de sortie.</translation>
     </message>

@@ -35,7 +35,7 @@ class ChecksPanel(QWidget):
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
         self.problems: list[Problem] = []
-        self.set_problems([])
+        self.set_problems([], collection_open=False)
 
     def summary_text(self, problems: list[Problem]) -> str:
         errors = sum(1 for p in problems if p.severity == "error")
@@ -53,9 +53,14 @@ class ChecksPanel(QWidget):
                             self.tr("{0} warnings").format(warnings))  # fmt: skip
         return text
 
-    def set_problems(self, problems: list[Problem]) -> None:
+    def set_problems(self, problems: list[Problem], *, collection_open: bool = True) -> None:
+        """Show the open collection's problems (with no collection open, there is nothing
+        to check: no "Ready to publish")."""
         self.problems = problems
         self.tree.clear()
+        if not collection_open:
+            self.status.setText(self.tr("Open or create a collection to check it."))
+            return
         text = self.summary_text(problems)
         color = "#2e7d32" if is_ready(problems) else "#c62828"
         self.status.setText(f"<b style='color:{color}'>{text}</b>")

@@ -263,7 +263,10 @@ class ExportDialog(QDialog):
             self.cancel_button.setEnabled(False)
 
     def _show_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result_folder))):
+            show_error(self.status, self.tr(
+                "No file manager could be opened here. The kit is in {0}").format(
+                self.result_folder))  # fmt: skip
 
     def reject(self) -> None:
         if self.task is not None:

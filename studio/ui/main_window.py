@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _problems(self, problems: list[Problem]) -> None:
-        self.checks.set_problems(problems)
+        self.checks.set_problems(problems, collection_open=self.controller.view is not None)
         self.model.set_problems(problems)
         text = self.checks.summary_text(problems)
         ok = not any(p.severity == "error" for p in problems)

@@ -113,8 +113,13 @@ class PublishDialog(QDialog):
         kind = next((t.kind for t in self._store().targets() if t.name == name), None)
         self.sign_in.setEnabled(kind == SERIES_API)
         self.publish_button.setEnabled(name is not None and self.task is None)
+        if self.task is not None:
+            return  # the status says how the publish goes
         if name is None:
             self.status.setText(self.tr("Add a target: a folder, or a platform's address."))
+        else:
+            self.status.setText(self.tr("Publish sends the collection to {0}.").format(
+                self.target.currentText()))
 
     def add_target(self, name: str, kind: str, location: str) -> None:
         self._store().add_target(TargetRecord(name, kind, location))
