@@ -22,7 +22,7 @@ from studio.store.library import Library
 from studio.store.sync_state import SyncStore, TargetRecord
 from studio.sync.credentials import TokenSet, Vault
 from studio.sync.engine import Publisher
-from studio.sync.errors import RetriesExhausted, ServerRejected, SyncError
+from studio.sync.errors import KitError, RetriesExhausted, ServerRejected, SyncError
 from studio.sync.retry import RetryPolicy
 from studio.sync.status import collection_status
 from studio.sync.targets import SyncSettings
@@ -170,6 +170,65 @@ def test_a_target_removed_and_added_again_updates_the_same_collection(setup) -> 
     placed = setup.publish("usb")  # its own folder is not refused as another collection's
     assert placed.remote_id == folder.remote_id and placed.uploaded == ()
     assert (setup.tmp / "usb" / "01 - Part one, retitled.mp4").is_file()
+
+
+def _damage(path: Path, at: int = 1000) -> None:
+    """Overwrite a few bytes in place: same size, a newer mtime (a disk or a tool did it)."""
+    with path.open("r+b") as f:
+        f.seek(at)
+        f.write(b"\0" * 64)
+    later = path.stat().st_mtime_ns + 5_000_000
+    os.utime(path, ns=(later, later))
+
+
+def test_a_kit_file_damaged_after_the_export_is_not_published(setup) -> None:
+    kit_file = setup.kit / "02 - Part 2.mp4"
+    _damage(kit_file)
+    for target in ("api", "usb"):
+        with pytest.raises(KitError, match=r"kit file of episode 2 'Part 2' .* is not the one "
+                                           r"that was rendered.*export again"):
+            setup.publish(target)
+    assert setup.server_state()["uploads"] == []
+    assert not (setup.tmp / "usb" / "01 - Part 1.mp4").exists()
+    setup.write()  # exported again
+    first = setup.publish("api")
+    _damage(kit_file, at=5000)  # damaged after a publish
+    with pytest.raises(KitError, match="export again"):
+        setup.publish("api")
+    setup.write()
+    again = setup.publish("api")
+    assert again.uploaded == () and again.remote_id == first.remote_id
+    setup.check_server(again)
+
+
+def test_a_published_folder_that_lost_or_damaged_a_file_is_repaired(setup) -> None:
+    from studio.sync.status import refresh_remote
+
+    setup.publish("usb")
+    usb = setup.tmp / "usb"
+    first, second = usb / "01 - Part 1.mp4", usb / "02 - Part 2.mp4"
+    second.unlink()
+    assert refresh_remote(setup.library, "usb", setup.cid).status == "damaged"
+    with Library.open(setup.library) as lib:
+        (status,) = collection_status(lib, setup.cid)
+    assert status.items["ep-2"].badge == "damaged" and status.items["ep-1"].badge == "published"
+    assert "02 - Part 2.mp4 is missing" in status.items["ep-2"].reasons[0]
+    result = setup.publish("usb")
+    assert result.registered and result.status == "ready" and result.uploaded == ()
+    assert second.read_bytes() == setup.episodes[1]["data"]
+    with first.open("r+b") as f:  # truncated: its upload copy (a hard link) is damaged too
+        f.truncate(1000)
+    result = setup.publish("usb")
+    assert result.uploaded == ("ep-1",)  # sent again from the kit
+    _damage(second)  # same size, damaged in place
+    assert setup.publish("usb").uploaded == ("ep-2",)
+    for n, ep in enumerate(setup.episodes, 1):
+        assert (usb / f"0{n} - Part {n}.mp4").read_bytes() == ep["data"]
+    copies = sorted(p.stat().st_size for p in (usb / ".series-studio" / "uploads").iterdir())
+    assert len(copies) == 4  # the damaged copies were removed
+    before = {p.name: p.stat().st_mtime_ns for p in usb.iterdir()}
+    assert not setup.publish("usb").registered  # intact: nothing to do
+    assert before == {p.name: p.stat().st_mtime_ns for p in usb.iterdir()}
 
 
 def test_a_hand_edited_folder_manifest_cannot_make_publish_delete_files_elsewhere(setup):

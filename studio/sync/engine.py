@@ -45,6 +45,7 @@ from studio.store.sync_state import ItemRecord, SyncStore
 from studio.sync.credentials import Vault
 from studio.sync.errors import (
     AuthRequired,
+    KitError,
     RetriesExhausted,
     ServerRejected,
     SyncError,
@@ -186,23 +187,37 @@ class Publisher:
                 if row.file != str(item.path):  # renamed (moved or retitled): same bytes
                     self.store.put_item(row.with_(file=str(item.path)))
                 continue
-            # Size, mtime or the manifest's hash changed: a new size is a new file; a
-            # new mtime is checked by hashing (an export that rewrote the same bytes, as
-            # the cover's does, keeps the session and the upload).
-            sha = sha256_file(item.path) if st.st_size == row.size else None
+            # Size, mtime or the manifest's hash changed: the file is hashed (and checked
+            # against the manifest). Same bytes (an export that rewrote them, as the
+            # cover's does) keep the session and the upload; others are sent again.
+            sha = self._checked_sha(item)
             if sha == row.sha256:
                 self.store.put_item(row.with_(file=str(item.path), mtime_ns=st.st_mtime_ns))
             else:
-                self._invalidate(row, item, st.st_size, st.st_mtime_ns,
-                                 sha or sha256_file(item.path))  # fmt: skip
+                self._invalidate(row, item, st.st_size, st.st_mtime_ns, sha)
         keys = {i.key for i in kit.items}
         for key, row in rows.items():
             if key not in keys:
                 self._forget(row, deferred=row.state == "registered")
                 self._removed.append(key)
 
+    def _checked_sha(self, item: KitItem) -> str:
+        """The sha256 of the kit file, which must be the manifest's (KitError otherwise).
+
+        Called for a file not published yet, or whose size or mtime changed since it was:
+        about 1 s per 300 MB, once per new file; a file that kept its size and mtime is
+        not hashed again at every publish (a minute for a season with nothing to send).
+        """
+        sha = sha256_file(item.path)
+        if item.sha256 is not None and sha != item.sha256:
+            raise KitError(tr("The kit file of {item} ({file}) is not the one that was rendered "
+                              "(its sha256 differs from the kit's manifest).").format(
+                item=item.label, file=item.path),
+                hint=tr("Delete it and export again: it is rendered again."))
+        return sha
+
     def _new_row(self, item: KitItem, size: int, mtime_ns: int, sha: str | None = None) -> None:
-        sha = sha or item.sha256 or sha256_file(item.path)
+        sha = sha or self._checked_sha(item)
         row = ItemRecord(self.target, self.cid, item.key, "pending", str(item.path), size,
                          mtime_ns, sha, _new_key())  # fmt: skip
         same = self.store.completed_upload(self.target, self.cid, sha)
@@ -359,9 +374,10 @@ class Publisher:
                 rows = self.store.items(self.target, self.cid)
                 for key in again:
                     if key in rows:
-                        self._invalidate(rows[key], next(i for i in kit.items if i.key == key),
-                                         rows[key].size, rows[key].mtime_ns,
-                                         sha256_file(Path(rows[key].file)))  # fmt: skip
+                        item = next(i for i in kit.items if i.key == key)
+                        st = item.path.stat()
+                        self._invalidate(rows[key], item, st.st_size, st.st_mtime_ns,
+                                         self._checked_sha(item))  # fmt: skip
                 self._upload_all(kit, only=again)
                 continue
             self._record(remote, digest, iid)

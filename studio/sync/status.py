@@ -69,9 +69,9 @@ class ItemStatus:
     def badge(self) -> str:
         """A short word for the episode list: what a creator needs to know."""
         if self.state == "registered":
-            return {"ready": tr("published"), "rejected": tr("rejected"),
-                    "processing": tr("processing")}.get(self.remote_status or "",
-                                                        tr("published"))  # fmt: skip
+            words = {"ready": tr("published"), "rejected": tr("rejected"),
+                     "processing": tr("processing"), "damaged": tr("damaged")}
+            return words.get(self.remote_status or "", tr("published"))
         if self.state == "uploading" and self.size:
             return tr("uploading {percent}%").format(percent=int(100 * self.offset / self.size))
         if self.state == "uploaded":
