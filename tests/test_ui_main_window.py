@@ -676,3 +676,31 @@ def test_show_in_folder_says_where_the_kit_is_when_nothing_can_open_it(
     dialog._show_folder()
     assert "No file manager could be opened here" in dialog.status.text()
     assert str(tmp_path / "kit") in dialog.status.text()
+
+
+def test_the_frame_on_screen_becomes_the_cover_from_the_episode_page(
+        window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape):  # fmt: skip
+    """QA: "Use the frame at the playhead" was on the collection page, shown only when no
+    episode is selected, so the player was empty and it could never work."""
+    (kept, gone), _a, b = two_clips(window, qtbot, monkeypatch, tmp_path, clip_vertical,
+                                    clip_landscape)  # fmt: skip
+    window.episodes.select_id(gone.id)
+    window.player.seek(3 * US)
+    qtbot.waitUntil(lambda: window.player.position_us() == 3 * US, timeout=10_000)
+    page = window.inspector.episode_page
+    assert window.inspector.currentWidget() is page and page.cover_here.isEnabled()
+    qtbot.mouseClick(page.cover_here, Qt.MouseButton.LeftButton)
+    cover = window.controller.collection.cover
+    assert (cover.media_fingerprint, cover.time) == (gone.media_fingerprint, 3 * US)
+    assert window.statusBar().currentMessage() == \
+        "The cover is now the frame at 00:00:03.000 of episode 2."  # fmt: skip
+    assert window.controller.undo.undoText() == "Change the cover"
+    window.episodes.clearSelection()
+    assert window.inspector.collection_page.cover_label.text() == "A frame at 00:00:03.000"
+    # Not from an episode whose file is gone: nothing to take the frame from.
+    b.unlink()
+    window.episodes.select_id(gone.id)
+    assert not page.cover_here.isEnabled()
+    window.cover_from_playhead()  # the Playback menu's action
+    assert window.controller.collection.cover == cover
+    assert window.statusBar().currentMessage() == "File missing: deleted.mp4"

@@ -246,7 +246,7 @@
 <context>
     <name>CollectionInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+67"/>
+        <location filename="../../studio/ui/inspector.py" line="+66"/>
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
@@ -257,23 +257,23 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-29"/>
         <source>What buyers get, in a few lines</source>
         <translation>Ce que les acheteurs obtiennent, en quelques lignes</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+21"/>
+        <location line="+27"/>
         <source>Price</source>
         <translation>Prix</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-26"/>
         <source>e.g. 4.99</source>
         <translation>ex.&#xa0;: 4,99</translation>
     </message>
@@ -283,12 +283,16 @@
         <translation>Devise</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Use the frame at the playhead</source>
-        <translation>Utiliser l’image à la tête de lecture</translation>
+        <translation type="vanished">Utiliser l’image à la tête de lecture</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+9"/>
+        <source>For a frame of an episode: select the episode, put the playhead on the frame and click “Use this frame as the cover”.</source>
+        <translation>Pour une image d’un épisode&#xa0;: sélectionnez l’épisode, placez la tête de lecture sur l’image et cliquez sur «&#xa0;Utiliser cette image comme couverture&#xa0;».</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Choose an image…</source>
         <translation>Choisir une image…</translation>
     </message>
@@ -308,7 +312,7 @@
         <translation>Couverture</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+38"/>
         <source>From {0} to {1}</source>
         <translation>De {0} à {1}</translation>
     </message>
@@ -370,7 +374,7 @@
 <context>
     <name>EpisodeInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+61"/>
+        <location filename="../../studio/ui/inspector.py" line="+62"/>
         <source>Episode title</source>
         <translation>Titre de l’épisode</translation>
     </message>
@@ -426,12 +430,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+65"/>
+        <location line="+70"/>
         <source>Find the missing file…</source>
         <translation>Retrouver le fichier manquant…</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-69"/>
+        <source>Use this frame as the cover</source>
+        <translation>Utiliser cette image comme couverture</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The frame at the playhead becomes the collection&apos;s cover</source>
+        <translation>L’image sous la tête de lecture devient la couverture de la collection</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Title</source>
         <translation>Titre</translation>
     </message>
@@ -456,7 +470,7 @@
         <translation>Source</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Episode {0}</source>
         <translation>Épisode {0}</translation>
     </message>
@@ -941,7 +955,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="+69"/>
+        <location filename="../../studio/ui/main_window.py" line="+70"/>
         <source>Publishing status</source>
         <translation>État de publication</translation>
     </message>
@@ -1123,6 +1137,11 @@
         <translation>Lire de l’entrée à la sortie</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Use this frame as the cover</source>
+        <translation>Utiliser cette image comme couverture</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
@@ -1158,7 +1177,7 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+137"/>
         <source>This episode&apos;s media is unknown.</source>
         <translation>Le média de cet épisode est inconnu.</translation>
     </message>
@@ -1243,17 +1262,22 @@
         <translation>Fichiers non ajoutés&#xa0;: {0} (voir Problèmes d’import).</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Change the cover</source>
         <translation>le changement de couverture</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Select an episode and put the playhead on the frame.</source>
         <translation>Sélectionnez un épisode et placez la tête de lecture sur l’image voulue.</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>The cover is now the frame at {0} of episode {1}.</source>
+        <translation>La couverture est désormais l’image à {0} de l’épisode {1}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Cover image</source>
         <translation>Image de couverture</translation>
     </message>

@@ -57,7 +57,6 @@ class CommitPlainTextEdit(QPlainTextEdit):
 
 
 class CollectionInspector(QWidget):
-    coverFromPlayhead = Signal()
     coverFromImage = Signal()
     coverSuggest = Signal()
 
@@ -84,7 +83,13 @@ class CollectionInspector(QWidget):
         self.error = _error_label()
         self.cover_label = QLabel()
         self.cover_label.setWordWrap(True)
-        self.cover_frame = QPushButton(self.tr("Use the frame at the playhead"))
+        # A frame is chosen where the frames are: on an episode's page (the player is
+        # empty while this page shows).
+        self.cover_frame_hint = QLabel(self.tr(
+            "For a frame of an episode: select the episode, put the playhead on the frame "
+            "and click “Use this frame as the cover”."))
+        self.cover_frame_hint.setWordWrap(True)
+        self.cover_frame_hint.setStyleSheet("color: gray")
         self.cover_image = QPushButton(self.tr("Choose an image…"))
         self.cover_suggest = QPushButton(self.tr("Suggest covers…"))
         price_row = QHBoxLayout()
@@ -100,7 +105,7 @@ class CollectionInspector(QWidget):
         form.addRow("", self.price_hint)
         cover = QVBoxLayout()
         cover.addWidget(self.cover_label)
-        for b in (self.cover_frame, self.cover_image, self.cover_suggest):
+        for b in (self.cover_image, self.cover_suggest, self.cover_frame_hint):
             cover.addWidget(b)
         form.addRow(self.tr("Cover"), cover)
         layout = QVBoxLayout(self)
@@ -115,7 +120,6 @@ class CollectionInspector(QWidget):
             lambda: self._commit(description=self.description.toPlainText()))
         self.price.editingFinished.connect(self._commit_price)
         self.currency.activated.connect(lambda _i: self._commit_price())
-        self.cover_frame.clicked.connect(self.coverFromPlayhead)
         self.cover_image.clicked.connect(self.coverFromImage)
         self.cover_suggest.clicked.connect(self.coverSuggest)
         self.collection: Collection | None = None
@@ -202,6 +206,7 @@ class CollectionInspector(QWidget):
 
 class EpisodeInspector(QWidget):
     relinkRequested = Signal()
+    coverFromPlayhead = Signal()
 
     def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -232,6 +237,9 @@ class EpisodeInspector(QWidget):
         self.accept_version.setToolTip(self.tr(
             "Every episode cut from this file switches to the new version"))
         self.relink = QPushButton(self.tr("Find the missing file…"))
+        self.cover_here = QPushButton(self.tr("Use this frame as the cover"))
+        self.cover_here.setToolTip(self.tr(
+            "The frame at the playhead becomes the collection's cover"))
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -253,6 +261,7 @@ class EpisodeInspector(QWidget):
         layout.addWidget(self.replaced)
         layout.addWidget(self.accept_version)
         layout.addWidget(self.relink)
+        layout.addWidget(self.cover_here)
         layout.addWidget(self.notice)
         layout.addWidget(self.error)
         layout.addStretch()
@@ -265,6 +274,7 @@ class EpisodeInspector(QWidget):
         self.out_point.editingFinished.connect(self._commit_trim)
         self.free.toggled.connect(self._commit_free)
         self.relink.clicked.connect(self.relinkRequested)
+        self.cover_here.clicked.connect(self.coverFromPlayhead)
         self.accept_version.clicked.connect(self._accept_version)
         controller.newVersionAccepted.connect(self._version_accepted)
         controller.newVersionFailed.connect(self._version_failed)

@@ -25,6 +25,7 @@ from studio import __version__, actions, covers, relink
 from studio.app import AppContext
 from studio.domain.errors import UserError
 from studio.domain.rules import Problem
+from studio.domain.timecode import format_timecode
 from studio.store.library import Library
 from studio.ui import commands, file_dialogs
 from studio.ui.checks_panel import ChecksPanel
@@ -187,6 +188,8 @@ class MainWindow(QMainWindow):
             self._action(self.tr("Go to in point"), self.go_to_in, "Shift+I"),
             self._action(self.tr("Go to out point"), self.go_to_out, "Shift+O"),
             self._action(self.tr("Play the trimmed range"), self.play_range, "/"),
+            None,
+            self._action(self.tr("Use this frame as the cover"), self.cover_from_playhead),
         ]
         for a in self.play_actions:
             play.addSeparator() if a is None else play.addAction(a)  # fmt: skip
@@ -225,7 +228,7 @@ class MainWindow(QMainWindow):
         self.checks.problemActivated.connect(self.go_to_problem)
         self.tasks.errorOccurred.connect(self.show_error)
         ci = self.inspector.collection_page
-        ci.coverFromPlayhead.connect(self.cover_from_playhead)
+        self.inspector.episode_page.coverFromPlayhead.connect(self.cover_from_playhead)
         ci.coverFromImage.connect(self.cover_from_image)
         ci.coverSuggest.connect(self.cover_suggest)
         self.inspector.episode_page.relinkRequested.connect(self.relink)
@@ -327,6 +330,7 @@ class MainWindow(QMainWindow):
         self.inspector.episode_page.show_episode(ep, media, view.collection.profile)
         self.inspector.setCurrentWidget(self.inspector.episode_page)
         playable = media is not None and not media.missing and Path(media.path).is_file()
+        self.inspector.episode_page.cover_here.setEnabled(playable)
         shown = (ep.id, ep.media_fingerprint, media.path if media else "", playable)
         if shown == self._shown:  # the same clip: only the trim (or a field) changed
             self.timeline.set_trim(ep.trim.start, ep.trim.end)
@@ -453,7 +457,7 @@ class MainWindow(QMainWindow):
             self.episodes.clearSelection()
             page = self.inspector.collection_page
             target = {"title": page.title, "description": page.description,
-                      "price": page.price, "cover": page.cover_frame}.get(problem.field or "")
+                      "price": page.price, "cover": page.cover_image}.get(problem.field or "")
         self.inspector_dock.show()
         if target is not None:
             target.setFocus()
@@ -519,7 +523,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(msg, 10000)
 
     # ------------------------------------------------------------------ cover, relink
-    def _set_cover(self, fn, *args) -> None:
+    def _set_cover(self, fn, *args, done: str = "") -> None:
+        """Set the cover; a refusal is shown, then any warning about it, else ``done``."""
         c = self.controller.collection
         if c is None:
             return
@@ -534,14 +539,21 @@ class MainWindow(QMainWindow):
         warnings = covers.image_warnings(new)
         if warnings:  # also in the checks; said now, while the choice is fresh
             self.statusBar().showMessage(" ".join(warnings), 20000)
+        elif done:
+            self.statusBar().showMessage(done, 8000)
 
     def cover_from_playhead(self) -> None:
+        """The frame on screen becomes the cover (the episode page's button, Playback menu)."""
         eid = self.current_episode_id()
         if eid is None:
             self.show_error(self.tr("Select an episode and put the playhead on the frame."), "")
             return
-        self._set_cover(covers.set_cover_frame, self.controller.episode(eid),
-                        self.player.position_us())  # fmt: skip
+        if self._episode_on_screen() is None:
+            return  # its file is missing: said in the status bar
+        ep, t = self.controller.episode(eid), self.player.position_us()
+        self._set_cover(covers.set_cover_frame, ep, t, done=self.tr(
+            "The cover is now the frame at {0} of episode {1}.").format(
+            format_timecode(t), ep.position))  # fmt: skip
 
     def cover_from_image(self) -> None:
         path = file_dialogs.open_file_name(self, self.tr("Cover image"), str(Path.home()),
