@@ -416,12 +416,20 @@ def test_what_happened_is_said_in_french_too(setup) -> None:
                                      f"{nb}: le serveur a signalé trop de requêtes (429)")
 
 
-def test_a_server_rejection_says_why_and_a_rejected_episode_is_reported(setup) -> None:
+def test_a_server_rejection_says_why_and_a_rejected_episode_is_reported(setup, capsys) -> None:
+    from studio.cli.sync_commands import report_published
+    from studio.sync.kit import read_kit
+
     setup.episodes[1]["data"] = b"not a video at all" * 1000
     setup.write()
     result = setup.publish()
     assert result.status == "rejected"
     assert result.details.items["ep-2"].reasons == ("The file is not an MP4 video.",)
+    labels = {i.key: i.label for i in read_kit(setup.kit).items}
+    assert report_published(result, "Cooking", labels) == 1  # not a success for a script
+    out = capsys.readouterr().out
+    assert "  episode 2 'Part 2': rejected: The file is not an MP4 video.\n" in out
+    assert "ep-2" not in out
     setup.write(price=None)
     with pytest.raises(ServerRejected) as err:
         setup.publish()

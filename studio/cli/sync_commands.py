@@ -283,6 +283,7 @@ def _raise_interrupt(signum, frame) -> None:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from studio.sync.engine import Publisher
+    from studio.sync.kit import read_kit
 
     with AppContext.open(args.library) as ctx:
         c = ctx.library.find_collection(args.collection)
@@ -323,15 +324,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     display._clear()
+    return report_published(result, c.title, {i.key: i.label for i in read_kit(kit).items})
+
+
+def report_published(result, title: str, labels: dict[str, str]) -> int:
+    """Say where a publish ended; 0 when nothing was rejected, else 1 (the collection is
+    registered, but the platform refused some of it: a script must not think it is live).
+    ``labels`` names the items (``episode 2 'b'``) by their keys."""
     say(tr("Published '{title}' to '{target}': remote id {id}, status {status}.").format(
-        title=c.title, target=args.target, id=result.remote_id, status=result.status))
+        title=title, target=result.target, id=result.remote_id, status=result.status))
     if result.url:
         say(result.url)
+    rejected = 0
     for key, item in result.details.items.items():
         if item.reasons:
-            say(tr("  {item}: rejected: {reasons}").format(item=key,
-                                                         reasons="; ".join(item.reasons)))
-    return 0
+            rejected += 1
+            say(tr("  {item}: rejected: {reasons}").format(
+                item=labels.get(key, key), reasons="; ".join(item.reasons)))
+    return 1 if rejected or result.status == "rejected" else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
