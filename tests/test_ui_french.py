@@ -376,6 +376,23 @@ def test_the_window_and_the_export_dialog_speak_french(french, qtbot, library, t
     w.close()
 
 
+def test_the_publish_dialog_says_the_platform_s_state_in_french(french, qtbot, library):
+    """QA: "Publiée : identifiant distant …, état ready." (the state was not translated)."""
+    from types import SimpleNamespace
+
+    from studio.ui.main_window import MainWindow
+    from studio.ui.publish_dialog import PublishDialog
+
+    w = MainWindow(library, use_multimedia=False)
+    qtbot.addWidget(w)
+    dialog = PublishDialog(w)
+    qtbot.addWidget(dialog)
+    dialog._done(SimpleNamespace(remote_id="c-42", status="ready"))
+    assert dialog.status.text() == f"Publiée{NB}: identifiant distant c-42, état prête."
+    dialog.close()
+    w.close()
+
+
 def test_the_window_is_english_again_after_french(qtbot, library):
     """What the fixture promises: no French left for the tests that read English."""
     from studio.ui.main_window import MainWindow

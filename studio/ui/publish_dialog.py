@@ -188,11 +188,7 @@ class PublishDialog(QDialog):
             self.publisher = value  # the worker's Publisher, for pause and cancel
             return
         e = value
-        states = {"pending": self.tr("waiting"), "uploading": self.tr("uploading"),
-                  "uploaded": self.tr("uploaded"), "registered": self.tr("registered"),
-                  "preparing": self.tr("preparing"), "registering": self.tr("registering"),
-                  "processing": self.tr("processing"), "ready": self.tr("ready"),
-                  "rejected": self.tr("rejected")}  # fmt: skip
+        states = self._states()
         if e.kind == "collection":
             self.status.setText(self.tr("Collection: {0}").format(states.get(e.state, e.state)))
         elif e.kind == "note":
@@ -207,6 +203,14 @@ class PublishDialog(QDialog):
                 set_fraction(self.table.cellWidget(row, 2), e.fraction)
                 self.table.item(row, 3).setText(_speed(e.speed))
                 self.table.item(row, 4).setText(_eta(e.eta_s))
+
+    def _states(self) -> dict[str, str]:
+        """The sync engine's states, as said to the creator."""
+        return {"pending": self.tr("waiting"), "uploading": self.tr("uploading"),
+                "uploaded": self.tr("uploaded"), "registered": self.tr("registered"),
+                "preparing": self.tr("preparing"), "registering": self.tr("registering"),
+                "processing": self.tr("processing"), "ready": self.tr("ready"),
+                "rejected": self.tr("rejected")}  # fmt: skip
 
     def pause(self) -> None:
         if self.publisher is not None:
@@ -234,7 +238,7 @@ class PublishDialog(QDialog):
         self.result = result
         self._finish()
         self.status.setText(self.tr("Published: remote id {0}, status {1}.").format(
-            result.remote_id, result.status))
+            result.remote_id, self._states().get(result.status, result.status)))
 
     def _stopped(self) -> None:
         self._finish()
