@@ -704,3 +704,25 @@ def test_the_frame_on_screen_becomes_the_cover_from_the_episode_page(
     window.cover_from_playhead()  # the Playback menu's action
     assert window.controller.collection.cover == cover
     assert window.statusBar().currentMessage() == "File missing: deleted.mp4"
+
+
+def test_dark_chosen_at_run_time_darkens_every_widget(window, qtbot, monkeypatch, qapp):
+    """QA: Dark chosen in Settings left dark labels on dark grey and white lists until a
+    restart (widgets polished by the style sheet kept the light palette)."""
+    from PySide6.QtGui import QPalette
+
+    from studio.ui.settings import apply_theme
+
+    new_collection(window, qtbot, monkeypatch)
+    page = window.inspector.collection_page
+    label = page.layout().itemAt(1).layout().labelForField(page.title)
+    apply_theme(qapp, "light")
+    try:
+        apply_theme(qapp, "dark")
+        assert label.palette().color(QPalette.ColorRole.WindowText).name() == "#e6e6e6"
+        assert window.library.list.palette().color(QPalette.ColorRole.Base).name() == "#1f1f22"
+        assert window.timeline.palette().color(QPalette.ColorRole.Window).name() == "#2b2b2e"
+        play = window.player._play_btn.icon().pixmap(32, 32).toImage()
+        assert play.pixelColor(16, 16).lightness() > 180  # the icon is drawn light again
+    finally:
+        apply_theme(qapp, "system")

@@ -36,6 +36,7 @@ import numpy as np
 from PySide6.QtCore import (
     QCoreApplication,
     QElapsedTimer,
+    QEvent,
     QObject,
     QPointF,
     QRect,
@@ -958,6 +959,18 @@ class Player(QWidget):
             self._mp.stop()
             self._mp.setSource(QUrl())
         self._worker.stop()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme chosen at run time: the transport icons are drawn again in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_icons"):
+            color = self.palette().buttonText().color()
+            self._icons = {k: _icon(k, color) for k in self._icons}
+            self._back_btn.setIcon(self._icons["prev"])
+            self._next_btn.setIcon(self._icons["next"])
+            self._mode._icon = _icon("muted", self.palette().windowText().color())
+            self._mode.update()
+            self._update_labels()
 
     def closeEvent(self, event: object) -> None:
         self.shutdown()

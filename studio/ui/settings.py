@@ -66,14 +66,6 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if theme == "light":
         app.setPalette(app.style().standardPalette())
         return
-    # Fusion outlines check boxes with the window colour darkened: invisible on dark grey.
-    app.setStyleSheet(
-        "QCheckBox::indicator, QTreeView::indicator, QTableView::indicator {"
-        " width: 12px; height: 12px; border: 1px solid #9a9aa0; border-radius: 2px;"
-        " background: #1f1f22; }"
-        "QCheckBox::indicator:checked, QTreeView::indicator:checked,"
-        " QTableView::indicator:checked { background: #3d7eff; border-color: #7fb0ff; }"
-    )
     p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#2b2b2e", QPalette.ColorRole.WindowText: "#e6e6e6",
@@ -94,7 +86,18 @@ def apply_theme(app: QApplication, theme: str) -> None:
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
                  QPalette.ColorRole.WindowText):  # fmt: skip
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a80"))
+    # The palette first: widgets already polished by a style sheet keep the palette they
+    # had (a window switched to Dark at run time was half light); setting the sheet after
+    # polishes every widget again with the new palette.
     app.setPalette(p)
+    # Fusion outlines check boxes with the window colour darkened: invisible on dark grey.
+    app.setStyleSheet(
+        "QCheckBox::indicator, QTreeView::indicator, QTableView::indicator {"
+        " width: 12px; height: 12px; border: 1px solid #9a9aa0; border-radius: 2px;"
+        " background: #1f1f22; }"
+        "QCheckBox::indicator:checked, QTreeView::indicator:checked,"
+        " QTableView::indicator:checked { background: #3d7eff; border-color: #7fb0ff; }"
+    )
 
 
 class SettingsDialog(QDialog):
