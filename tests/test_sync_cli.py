@@ -108,3 +108,21 @@ def test_removing_a_target_says_what_it_keeps_and_adding_it_again_takes_it_back(
         capsys.readouterr().out  # fmt: skip
     with Library.open(library) as lib:
         assert SyncStore(lib).record("usb", cid).remote_id == remote
+
+
+def test_status_of_a_target_that_does_not_exist_is_an_error(tmp_path, capsys) -> None:
+    library = tmp_path / "library.sqlite"
+    lib_arg = ["--library", str(library)]
+    with Library.open(library) as lib:
+        cid = lib.create_collection("Walks").id
+        store = SyncStore(lib)
+        store.add_target(TargetRecord("srv", "folder", str(tmp_path / "out")))
+        store.add_target(TargetRecord("fold", "folder", str(tmp_path / "out2")))
+        store.ensure_record("srv", cid)
+    assert main([*lib_arg, "status", "Walks", "--target", "sevr"]) == 2
+    captured = capsys.readouterr()
+    assert "No target called 'sevr'" in captured.err and "never published" not in captured.out
+    assert main([*lib_arg, "status", "Walks", "--target", "fold", "--offline"]) == 0
+    assert capsys.readouterr().out == "'Walks' was never published to 'fold'.\n"
+    assert main([*lib_arg, "status", "Walks", "--target", "srv", "--offline"]) == 0
+    assert "srv (folder)" in capsys.readouterr().out

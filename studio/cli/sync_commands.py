@@ -348,12 +348,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     with AppContext.open(args.library) as ctx:
         lib = ctx.library
         c = lib.find_collection(args.collection)
+        if args.target is not None:
+            SyncStore(lib).get_target(args.target)  # a typo is an error, as for publish
         titles = {e.id: (e.position, f"{e.position}. {e.title}") for e in lib.episodes(c.id)}
         statuses = [s for s in collection_status(lib, c.id)
                     if args.target in (None, s.target)]  # fmt: skip
         library_path = ctx.library_path
     if not statuses:
-        say(tr("'{title}' was never published.").format(title=c.title))
+        if args.target is not None:
+            say(tr("'{title}' was never published to '{target}'.").format(
+                title=c.title, target=args.target))
+        else:
+            say(tr("'{title}' was never published.").format(title=c.title))
         return 0
     for st in statuses:
         if not args.offline and st.registered:
