@@ -399,6 +399,27 @@ def test_a_fault_that_persists_stops_with_what_happened_and_the_next_run_resumes
     assert st["counters"]["bytes_received"] < total + sent  # resumed, not restarted
 
 
+def test_a_resumed_publish_does_not_say_it_uploaded_what_was_already_sent(setup, capsys):
+    from studio.cli.sync_commands import PublishDisplay
+
+    admin(setup.server, "POST", "faults", {"action": "status", "status": 500, "method": "PUT",
+                                           "times": 100})  # fmt: skip
+    display = PublishDisplay()
+    with pytest.raises(RetriesExhausted):
+        Publisher(setup.library, "api", setup.kit, on_event=display,
+                  settings=SyncSettings(retry=RetryPolicy(1, 0.01, 0.02))).run()
+    out = capsys.readouterr().out
+    assert out.count("uploaded episode") == 3 and "uploaded the cover" in out
+    admin(setup.server, "DELETE", "faults")
+    setup.episodes[2]["data"] = mp4_bytes(160_000, seed=77)  # one file changed meanwhile
+    setup.write()
+    Publisher(setup.library, "api", setup.kit, on_event=PublishDisplay(), settings=FAST).run()
+    out = capsys.readouterr().out.splitlines()
+    assert "already sent: episode 1 'Part 1' (157.0 kB)" in out
+    assert [line for line in out if line.startswith("uploaded")] == [
+        "uploaded episode 3 'Part 3' (160.0 kB)"]
+
+
 def test_what_happened_is_said_in_french_too(setup) -> None:
     from studio import i18n
 

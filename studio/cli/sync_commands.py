@@ -213,6 +213,7 @@ class PublishDisplay:
         self.sent: dict[str, int] = {}
         self.total: dict[str, int] = {}
         self.speed: dict[str, float] = {}
+        self.sending: set[str] = set()  # items this run sends (not sent in an earlier one)
         self._last = 0.0
 
     def __call__(self, e: SyncEvent) -> None:
@@ -222,11 +223,17 @@ class PublishDisplay:
             if e.kind == "progress" and e.item:
                 self.speed[e.item] = e.speed
                 self._line()
+            elif e.kind == "item" and e.state == "uploading" and e.item:
+                self.sending.add(e.item)
             elif e.kind == "item" and e.state == "uploaded" and e.item:
                 self.speed.pop(e.item, None)
                 self._clear()
-                say(tr("uploaded {item} ({size})").format(item=e.label,
-                                                          size=human_bytes(e.total)))
+                if e.item in self.sending:
+                    say(tr("uploaded {item} ({size})").format(item=e.label,
+                                                              size=human_bytes(e.total)))
+                else:
+                    say(tr("already sent: {item} ({size})").format(item=e.label,
+                                                                   size=human_bytes(e.total)))
             elif e.kind == "note":
                 self._clear()
                 print(e.message, file=self.stream, flush=True)
