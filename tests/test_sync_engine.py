@@ -405,9 +405,11 @@ def test_a_resumed_publish_does_not_say_it_uploaded_what_was_already_sent(setup,
     admin(setup.server, "POST", "faults", {"action": "status", "status": 500, "method": "PUT",
                                            "times": 100})  # fmt: skip
     display = PublishDisplay()
-    with pytest.raises(RetriesExhausted):
+    with pytest.raises(RetriesExhausted) as err:
         Publisher(setup.library, "api", setup.kit, on_event=display,
                   settings=SyncSettings(retry=RetryPolicy(1, 0.01, 0.02))).run()
+    assert str(err.value) == ("The request to the server failed after 1 attempt; the last one: "
+                              "the server answered 500 (Internal Server Error).")
     out = capsys.readouterr().out
     assert out.count("uploaded episode") == 3 and "uploaded the cover" in out
     admin(setup.server, "DELETE", "faults")
@@ -418,6 +420,28 @@ def test_a_resumed_publish_does_not_say_it_uploaded_what_was_already_sent(setup,
     assert "already sent: episode 1 'Part 1' (157.0 kB)" in out
     assert [line for line in out if line.startswith("uploaded")] == [
         "uploaded episode 3 'Part 3' (160.0 kB)"]
+
+
+def test_publish_messages_say_plurals_and_status_words_in_the_creators_language(setup, capsys):
+    from studio import i18n
+    from studio.cli.sync_commands import report_published
+
+    admin(setup.server, "POST", "faults", {"action": "status", "status": 503, "method": "PATCH",
+                                           "times": 100})  # fmt: skip
+    with pytest.raises(RetriesExhausted, match=r"after 1 failed attempt; the last one: the "
+                                               r"server answered 503"):
+        setup.publish(settings=SyncSettings(concurrency=1, retry=RetryPolicy(1, 0.01, 0.02)))
+    admin(setup.server, "DELETE", "faults")
+    result = setup.publish()
+    i18n.set_language("fr")
+    try:
+        assert report_published(result, "Cuisine", {}) == 0
+    finally:
+        i18n.set_language("en")
+    nb = "\u00a0"
+    word = {"processing": "en traitement", "ready": "prêt"}[result.status]
+    assert f"identifiant distant {result.remote_id}, état {word}." in \
+        capsys.readouterr().out.replace(nb, " ")  # fmt: skip
 
 
 def test_what_happened_is_said_in_french_too(setup) -> None:

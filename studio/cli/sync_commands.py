@@ -280,7 +280,8 @@ def _render_kit(ctx: AppContext, args: argparse.Namespace, collection) -> Path:
     finally:
         bar.finish()
     if rendered:
-        say(tr("rendered {n} episode(s) into {folder}").format(n=len(rendered), folder=folder))
+        say(ntr("rendered {n} episode into {folder}", "rendered {n} episodes into {folder}",
+                len(rendered)).format(n=len(rendered), folder=folder))
     return folder
 
 
@@ -334,12 +335,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return report_published(result, c.title, {i.key: i.label for i in read_kit(kit).items})
 
 
+def status_word(status: str) -> str:
+    """A collection's status on its target (the platform's word), said to people."""
+    return {"ready": tr("ready"), "processing": tr("processing"), "rejected": tr("rejected"),
+            "damaged": tr("damaged"), "missing": tr("missing")}.get(status, status)
+
+
 def report_published(result, title: str, labels: dict[str, str]) -> int:
     """Say where a publish ended; 0 when nothing was rejected, else 1 (the collection is
     registered, but the platform refused some of it: a script must not think it is live).
     ``labels`` names the items (``episode 2 'b'``) by their keys."""
     say(tr("Published '{title}' to '{target}': remote id {id}, status {status}.").format(
-        title=title, target=result.target, id=result.remote_id, status=result.status))
+        title=title, target=result.target, id=result.remote_id,
+        status=status_word(result.status)))
     if result.url:
         say(result.url)
     rejected = 0
@@ -377,7 +385,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                     target=st.target, error=exc))
         with AppContext.open(library_path) as ctx:
             st = next(s for s in collection_status(ctx.library, c.id) if s.target == st.target)
-        state = st.remote_status or (tr("registered") if st.registered else tr("not registered"))
+        state = status_word(st.remote_status) if st.remote_status else \
+            tr("registered") if st.registered else tr("not registered")  # fmt: skip
         say(tr("{target} ({kind}): remote id {id}, {state}").format(
             target=st.target, kind=st.kind, id=st.remote_id, state=state))
         if st.last_error:

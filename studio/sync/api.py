@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from studio.i18n import tr
+from studio.i18n import ntr, tr
 from studio.sync.errors import AuthRequired, RetriesExhausted, ServerRejected
 from studio.sync.kit import DesiredCollection, RemoteCollection, RemoteEpisode
 from studio.sync.retry import (
@@ -94,8 +94,10 @@ class SeriesApi:
             failures += 1
             if failures >= self.retry.max_attempts:
                 raise RetriesExhausted(
-                    tr("The server could not be reached after {attempts} attempts; the last "
-                       "one: {what}.").format(attempts=failures, what=what),
+                    ntr("The request to the server failed after {attempts} attempt; the last "
+                        "one: {what}.", "The request to the server failed after {attempts} "
+                        "attempts in a row; the last one: {what}.", failures).format(
+                        attempts=failures, what=what),
                     attempts=failures, what=what)
             wait(self.retry.delay(failures, after), cancel)
 

@@ -39,7 +39,7 @@ from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.i18n import tr
+from studio.i18n import ntr, tr
 from studio.store.library import Library
 from studio.store.sync_state import ItemRecord, SyncStore
 from studio.sync.credentials import Vault
@@ -309,9 +309,10 @@ class Publisher:
                 raise
             except RetriesExhausted as exc:
                 raise RetriesExhausted(
-                    tr("Sending {item} stopped after {attempts} failed attempts in a row; the "
-                       "last one: {what}.").format(item=item.label, attempts=exc.attempts,
-                                                   what=exc.what),
+                    ntr("Sending {item} stopped after {attempts} failed attempt; the last one: "
+                        "{what}.", "Sending {item} stopped after {attempts} failed attempts in "
+                        "a row; the last one: {what}.", exc.attempts).format(
+                        item=item.label, attempts=exc.attempts, what=exc.what),
                     attempts=exc.attempts, what=exc.what,
                     hint=tr("What was sent is kept: publish again to resume.")) from None
             except UploadGone:

@@ -42,7 +42,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from studio.i18n import tr
+from studio.i18n import ntr, tr
 from studio.sync.errors import (
     AuthRequired,
     KitError,
@@ -202,8 +202,9 @@ class TusClient:
                          cancel: CancelToken | None) -> None:  # fmt: skip
         if failures >= self.retry.max_attempts:
             raise RetriesExhausted(
-                tr("The upload stopped after {attempts} failed attempts in a row; the last "
-                   "one: {what}.").format(attempts=failures, what=what),
+                ntr("The upload stopped after {attempts} failed attempt; the last one: {what}.",
+                    "The upload stopped after {attempts} failed attempts in a row; the last "
+                    "one: {what}.", failures).format(attempts=failures, what=what),
                 attempts=failures, what=what)
         wait(self.retry.delay(failures, after), cancel)
 
