@@ -279,8 +279,7 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
     reusable: dict[str, dict] = {}
     for job in plan.jobs:
         prev = old_by_key.get(job.key)
-        if prev and (folder / prev["file"]).is_file() and \
-                (folder / prev["file"]).stat().st_size == prev.get("size"):  # fmt: skip
+        if prev and _as_written(folder / prev["file"], prev):
             reusable[job.key] = prev
     # Old entries not reused, by file name: still listed while their file is there.
     pending = {e["file"]: e for e in old.get("episodes", [])
@@ -293,7 +292,8 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
         if job.key in reusable:
             os.replace(staged[job.key], folder / job.file_name)
             pending.pop(job.file_name, None)  # an old file of that name was just replaced
-            entries.append(_entry(job, reusable[job.key]))
+            entries.append(_entry(job, {**reusable[job.key], "mtime_ns": (
+                folder / job.file_name).stat().st_mtime_ns}))  # fmt: skip
             result.reused.append(job.file_name)
 
     def listed() -> dict:
@@ -325,7 +325,8 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
                        n=job.episode.position, title=job.episode.title))  # fmt: skip
         pending.pop(job.file_name, None)
         entries.append(_entry(job, {"sha256": sha256_file(dest), "size": r.size,
-                                    "frames": r.frames, "duration_us": r.duration_us}))
+                                    "frames": r.frames, "duration_us": r.duration_us,
+                                    "mtime_ns": dest.stat().st_mtime_ns}))  # fmt: skip
         entries.sort(key=lambda e: e["position"])
         result.rendered.append(job.file_name)
         done += weight
@@ -356,8 +357,24 @@ def _entry(job: EpisodeJob, facts: dict) -> dict:
         "duration": format_duration(facts["duration_us"]), "frames": facts.get("frames"),
         "size": facts["size"], "sha256": facts["sha256"],
         "free_preview": job.episode.free_preview, "strategy": job.plan.strategy.value,
-        "render_key": job.key,
+        "render_key": job.key, "mtime_ns": facts.get("mtime_ns"),
     }  # fmt: skip
+
+
+def _as_written(path: Path, entry: dict) -> bool:
+    """Whether a kit file still holds what export wrote (a file damaged or replaced
+    since, even of the same size, is rendered again). Its size and modification time
+    say so at no cost; a file touched since, or listed by an older kit without the
+    time, is read once and compared with its sha256 (about 1 s per 300 MB)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if not path.is_file() or st.st_size != entry.get("size"):
+        return False
+    if entry.get("mtime_ns") == st.st_mtime_ns:
+        return True
+    return sha256_file(path) == entry.get("sha256")
 
 
 def cover_writer(lib: Library, collection: Collection) -> Callable[[Path], str | None]:

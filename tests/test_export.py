@@ -155,6 +155,24 @@ def test_a_cancelled_re_export_keeps_the_previous_kit_complete(ctx, collection, 
     assert not (kit / "03 - rotated.mp4").exists()
 
 
+def test_a_kit_file_damaged_after_the_export_is_rendered_again(ctx, collection, tmp_path):
+    """QA: export reused any kit file of the right size, so a damaged file (a bad copy,
+    a disk error) stayed damaged however often the creator exported again."""
+    kit = tmp_path / "kit"
+    export(ctx, collection, kit)
+    entries = json.loads((kit / "manifest.json").read_text())["episodes"]
+    damaged = kit / entries[1]["file"]
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 4096] = bytes(4096)  # same size, other bytes
+    damaged.write_bytes(bytes(data))
+    again = export(ctx, collection, kit)
+    assert again.rendered == [damaged.name]
+    assert sorted(again.reused) == sorted(e["file"] for e in entries if e["file"] != damaged.name)
+    assert sha(damaged) == entries[1]["sha256"]  # the same render as the first time
+    third = export(ctx, collection, kit)  # nothing touched since: nothing read or made
+    assert third.rendered == [] and len(third.reused) == 3
+
+
 def test_loudness_is_normalised_to_the_target(ctx, collection, tmp_path):
     kit = tmp_path / "kit"
     before = measure(collection_media_path(ctx, collection))

@@ -213,7 +213,7 @@ class Publisher:
             raise KitError(tr("The kit file of {item} ({file}) is not the one that was rendered "
                               "(its sha256 differs from the kit's manifest).").format(
                 item=item.label, file=item.path),
-                hint=tr("Delete it and export again: it is rendered again."))
+                hint=tr("Export again: it is rendered again."))
         return sha
 
     def _new_row(self, item: KitItem, size: int, mtime_ns: int, sha: str | None = None) -> None:
