@@ -186,14 +186,14 @@ def test_a_kit_file_damaged_after_the_export_is_not_published(setup) -> None:
     _damage(kit_file)
     for target in ("api", "usb"):
         with pytest.raises(KitError, match=r"kit file of episode 2 'Part 2' .* is not the one "
-                                           r"that was rendered.*export again"):
+                                           r"that was rendered.*Export again"):
             setup.publish(target)
     assert setup.server_state()["uploads"] == []
     assert not (setup.tmp / "usb" / "01 - Part 1.mp4").exists()
     setup.write()  # exported again
     first = setup.publish("api")
     _damage(kit_file, at=5000)  # damaged after a publish
-    with pytest.raises(KitError, match="export again"):
+    with pytest.raises(KitError, match="Export again"):
         setup.publish("api")
     setup.write()
     again = setup.publish("api")
