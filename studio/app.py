@@ -6,7 +6,10 @@ there is no global application object.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +32,36 @@ def cache_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
+class Busy(Exception):
+    """Another process (the window, a terminal) holds what :func:`one_at_a_time` guards."""
+
+
+@contextmanager
+def one_at_a_time(what: str) -> Iterator[None]:
+    """Hold ``what`` (any text naming a job, such as a kit folder) for this process while
+    the block runs; Busy at once when another process holds it. The lock file lives in
+    the cache folder; the lock goes with the process, even a killed one."""
+    locks = cache_dir() / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1(what.encode("utf-8")).hexdigest()[:16]
+    handle = open(locks / f"{key}.lock", "a+b")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise Busy(what) from exc
+        yield
+    finally:
+        handle.close()
 
 
 def default_library_path() -> Path:

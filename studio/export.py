@@ -151,28 +151,14 @@ def folder_lock(folder: Path) -> Iterator[None]:
     """Hold the kit folder for one export at a time (the window and the CLI may both
     export); UserError at once when another export holds it. The lock file lives in
     the cache folder, not in the kit the creator uploads."""
-    from studio.app import cache_dir
+    from studio.app import Busy, one_at_a_time
 
-    locks = cache_dir() / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:16]
-    handle = open(locks / f"export-{key}.lock", "a+b")  # noqa: SIM115 - held for the block
     try:
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise UserError(tr("Another export is writing to {folder}; wait for it to end, or "
-                               "export to another folder.").format(folder=folder)) from exc
-        yield
-    finally:
-        handle.close()
+        with one_at_a_time(f"export {folder.resolve()}"):
+            yield
+    except Busy:
+        raise UserError(tr("Another export is writing to {folder}; wait for it to end, or "
+                           "export to another folder.").format(folder=folder)) from None
 
 
 def make_folder(folder: Path) -> None:

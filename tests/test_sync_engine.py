@@ -124,6 +124,28 @@ def test_a_full_publish_then_republishing_is_a_diff(setup: Setup) -> None:
     assert setup.publish().status == "ready"  # the server finished processing
 
 
+def test_a_second_publish_of_the_same_collection_to_the_same_place_is_refused(setup):
+    """QA: the window and a terminal publishing at once kept knocking each other's uploads
+    off (2.4 times the bytes sent); on a folder target one died with a raw OSError."""
+    import threading
+
+    events: list = []
+    paced = SyncSettings(chunk_size=64 * 1024, bandwidth=400_000, retry=FAST.retry)
+    first: dict = {}
+    worker = threading.Thread(target=lambda: first.update(
+        result=setup.publish(settings=paced, events=events)))  # fmt: skip
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not any(e.kind == "progress" for e in events) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with pytest.raises(SyncError, match="is already being published to 'api'"):
+        setup.publish()
+    worker.join(timeout=120)
+    assert first["result"].registered
+    setup.check_server(first["result"])
+    assert setup.publish().uploaded == ()  # once it is done, publishing works again
+
+
 def test_the_folder_target_receives_the_kit_and_a_second_publish_changes_nothing(setup):
     result = setup.publish("usb")
     usb = setup.tmp / "usb"

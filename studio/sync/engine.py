@@ -33,12 +33,14 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.app import Busy, one_at_a_time
 from studio.i18n import ntr, tr
 from studio.store.library import Library
 from studio.store.sync_state import ItemRecord, SyncStore
@@ -138,23 +140,36 @@ class Publisher:
         try:
             self.store = SyncStore(lib)
             target = self.store.get_target(self.target)
-            lib.collection(kit.collection_id)
+            collection = lib.collection(kit.collection_id)
             self.cid = kit.collection_id
-            self.remote_id = self.store.ensure_record(self.target, self.cid).remote_id
-            self.adapter = self.adapter_factory(target, self.vault, self.settings)
-            try:
-                return self._run(kit)
-            except Cancelled:
-                if self.cancelled:
-                    self._discard_partial()
-                raise
-            except SyncError as exc:
-                self.store.update_record(self.target, self.cid, last_error=str(exc))
-                raise
-            finally:
-                self.adapter.close()
+            with self._alone(target, collection.title):
+                self.remote_id = self.store.ensure_record(self.target, self.cid).remote_id
+                self.adapter = self.adapter_factory(target, self.vault, self.settings)
+                try:
+                    return self._run(kit)
+                except Cancelled:
+                    if self.cancelled:
+                        self._discard_partial()
+                    raise
+                except SyncError as exc:
+                    self.store.update_record(self.target, self.cid, last_error=str(exc))
+                    raise
+                finally:
+                    self.adapter.close()
         finally:
             lib.close()
+
+    @contextmanager
+    def _alone(self, target, title: str) -> Iterator[None]:
+        """One publish of a collection to a place at a time: the window and a terminal
+        may both start one, and two would knock each other's uploads off."""
+        try:
+            with one_at_a_time(f"publish {target.kind} {target.location} {self.cid}"):
+                yield
+        except Busy:
+            raise SyncError(tr("'{title}' is already being published to '{target}' (in the "
+                               "window or another terminal); wait for it to finish.").format(
+                title=title, target=self.target)) from None
 
     def _run(self, kit: Kit) -> PublishResult:
         self._emit("collection", state="preparing")
