@@ -126,3 +126,30 @@ def test_status_of_a_target_that_does_not_exist_is_an_error(tmp_path, capsys) ->
     assert capsys.readouterr().out == "'Walks' was never published to 'fold'.\n"
     assert main([*lib_arg, "status", "Walks", "--target", "srv", "--offline"]) == 0
     assert "srv (folder)" in capsys.readouterr().out
+
+
+def test_status_names_episodes_not_published_yet_and_removed_ones(tmp_path, walks, make_clip,
+                                                                   capsys) -> None:  # fmt: skip
+    """QA repro_02: after adding an episode and removing one, status listed the removed
+    one as '(removed) published' and did not list the new one at all."""
+    from studio import actions
+
+    lib_arg = ["--library", str(walks)]
+    assert main([*lib_arg, "targets", "add", "usb", str(tmp_path / "usb")]) == 0
+    assert main([*lib_arg, "publish", "Walks", "--target", "usb"]) == 0
+    with Library.open(walks) as lib:
+        c = lib.find_collection("Walks")
+        first, second = lib.episodes(c.id)
+        lib.remove_episode(second.id)
+        (added,) = actions.add_files(lib, c, [make_clip("c3.mp4", seconds=31, width=360,
+                                                        height=640, fps=30, audio=False)])
+    capsys.readouterr()
+    assert main([*lib_arg, "status", "Walks", "--offline"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert any(line.startswith("1. c1") and "published" in line for line in lines), out
+    assert any(line.startswith("(removed here; still there until you publish)")
+               for line in lines), out  # fmt: skip
+    assert any(line.startswith("2. c3") and "not published yet" in line for line in lines), out
+    assert "These changes reach 'usb' when you publish again: studio publish 'Walks' " \
+           "--target usb" in out  # fmt: skip

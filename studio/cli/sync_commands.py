@@ -392,7 +392,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         if st.last_error:
             say(tr("  last error: {error}").format(error=st.last_error))
         order = sorted(st.items.items(), key=lambda kv: titles.get(kv[0], (10_000, ""))[0])
-        rows = [[titles[k][1] if k in titles else tr("cover") if k == "cover" else tr("(removed)"),
+        gone = tr("(removed here; still there until you publish)")
+        rows = [[titles[k][1] if k in titles else tr("cover") if k == "cover" else gone,
                  i.badge, "; ".join(i.reasons)] for k, i in order]  # fmt: skip
+        # Episodes added since the last publish: not there yet, whatever the table says
+        # of the others.
+        new = [eid for eid in titles if eid not in st.items]
+        rows += [[titles[eid][1], tr("not published yet"), ""]
+                 for eid in sorted(new, key=lambda e: titles[e][0])]  # fmt: skip
         say(table([tr("ITEM"), tr("STATE"), tr("REASONS")], rows))
+        if new or any(k not in titles and k != "cover" for k in st.items):
+            say(tr("These changes reach '{target}' when you publish again: studio publish "
+                   "'{title}' --target {target}").format(target=st.target, title=c.title))
     return 0
