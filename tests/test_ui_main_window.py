@@ -171,16 +171,22 @@ def test_clicking_a_problem_selects_its_episode(window, qtbot, monkeypatch, clip
     assert window.current_episode_id() == window.controller.view.episodes[1].id
 
 
-def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_path,
-                                               clip_vertical):
+def export_dialog_of_one_clip(window, qtbot, monkeypatch, clip):
+    """A new collection of ``clip`` and its Export dialog, planned."""
     from studio.ui.export_dialog import ExportDialog
 
     new_collection(window, qtbot, monkeypatch)
-    import_and_wait(window, qtbot, [clip_vertical])
+    import_and_wait(window, qtbot, [clip])
     dialog = ExportDialog(window.controller, window)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30_000)
+    return dialog
+
+
+def test_export_from_the_dialog_writes_the_kit(window, qtbot, monkeypatch, tmp_path,
+                                               clip_vertical):
+    dialog = export_dialog_of_one_clip(window, qtbot, monkeypatch, clip_vertical)
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "Copy"
     kit = tmp_path / "kit"
     dialog.folder.setText(str(kit))
@@ -313,14 +319,7 @@ def test_an_export_failure_names_the_folder_as_typed(window, qtbot, monkeypatch,
     """A name with < or & is shown as it is, not read as markup and half hidden."""
     from PySide6.QtGui import QTextDocument
 
-    from studio.ui.export_dialog import ExportDialog
-
-    new_collection(window, qtbot, monkeypatch)
-    import_and_wait(window, qtbot, [clip_vertical])
-    dialog = ExportDialog(window.controller, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30_000)
+    dialog = export_dialog_of_one_clip(window, qtbot, monkeypatch, clip_vertical)
     taken = tmp_path / "kit <i>final<i> & co"
     taken.write_text("a file where the folder should be")
     dialog.folder.setText(str(taken))
