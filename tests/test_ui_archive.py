@@ -10,6 +10,21 @@ from studio.ui.archive_dialog import NOTE, ArchiveImportDialog
 from studio.ui.main_window import MainWindow
 
 
+def open_archive_dialog(qtbot, tmp_path, videos, title: str):
+    """A Takeout folder of ``videos``, the window with a new collection ``title``, and the
+    archive dialog on the folder once its preview is read."""
+    root = af.write_folder(tmp_path / "takeout", af.takeout_files(videos))
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    c = w.controller.new_collection(title)
+    dialog = ArchiveImportDialog(w, [str(root)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    return ctx, w, c, dialog
+
+
 def test_a_takeout_imports_through_the_preview_dialog(qtbot, tmp_path):
     clips = tmp_path / "clips"
     videos = [
@@ -18,15 +33,7 @@ def test_a_takeout_imports_through_the_preview_dialog(qtbot, tmp_path):
         af.Video("a2", "Street food tour", af.utc(2024, 1, 3), af.clip(clips, 2, 1)),
         af.Video("a3", "Q&A", af.utc(2024, 1, 4), af.clip(clips, 1, 2)),
     ]  # fmt: skip
-    root = af.write_folder(tmp_path / "takeout", af.takeout_files(videos))
-    ctx = AppContext.open(tmp_path / "library.sqlite")
-    w = MainWindow(ctx, use_multimedia=False)
-    qtbot.addWidget(w)
-    c = w.controller.new_collection("From YouTube")
-    dialog = ArchiveImportDialog(w, [str(root)])
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    ctx, w, c, dialog = open_archive_dialog(qtbot, tmp_path, videos, "From YouTube")
     titles = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
     assert titles == ["Morning routine", "Street food tour", "Q&A"]
     assert "3 videos ready" in dialog.summary.text()
@@ -48,15 +55,7 @@ def test_the_creator_chooses_which_video_an_ambiguous_file_is(qtbot, tmp_path):
         af.Video("t1", "Twin", af.utc(2024, 2, 1), af.clip(clips, 2, 1), description="First"),
         af.Video("t2", "Twin", af.utc(2024, 2, 2), af.clip(clips, 2, 2), description="Second"),
     ]  # fmt: skip
-    root = af.write_folder(tmp_path / "takeout", af.takeout_files(videos))
-    ctx = AppContext.open(tmp_path / "library.sqlite")
-    w = MainWindow(ctx, use_multimedia=False)
-    qtbot.addWidget(w)
-    c = w.controller.new_collection("Twins")
-    dialog = ArchiveImportDialog(w, [str(root)])
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    ctx, w, c, dialog = open_archive_dialog(qtbot, tmp_path, videos, "Twins")
     assert "choose which one it is in its row" in dialog.summary.text()
     rows = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
     choosers = {r.text(0): dialog.tree.itemWidget(r, NOTE) for r in rows}
