@@ -494,8 +494,8 @@ def test_every_rule_problem_comes_out_in_french(profile: PublishProfile, tmp_pat
             "Series Studio suppose une limite de 60, car TikTok Series n’en publie pas.") in said
     assert "Retirez-en 2 caractères." in said
     assert "Le prix 190,01 USD dépasse le maximum de TikTok Series (190,00 USD)." in said
-    assert (f"L’épisode 7 «{NB}Part 7{NB}» pèsera environ 11,4 Go après découpe{NB}; "
-            "TikTok Series accepte des fichiers jusqu’à 4,0 Go.") in said
+    assert (f"L’épisode 7 «{NB}Part 7{NB}» pèsera environ 11,4{NB}Go après découpe{NB}; "
+            f"TikTok Series accepte des fichiers jusqu’à 4,0{NB}Go.") in said
     assert (f"Une collection TikTok Series doit compter au moins 3 épisodes{NB}; celle-ci "
             "en a 1.") in said
     assert "Ajoutez encore 2 épisodes." in said
@@ -561,6 +561,29 @@ def test_probe_error_in_french(tmp_path: Path) -> None:
     page.write_text("<!doctype html><html>404</html>")
     with pytest.raises(ProbeError, match="on dirait une page web"):
         probe(page)
+
+
+def test_sizes_read_6_7_mo_in_french_everywhere_they_are_written(tmp_path: Path) -> None:
+    """One size format for the window and the command: a decimal comma and a no-break
+    space before Ko/Mo/Go in French."""
+    from studio.cli.sync_commands import human_bytes
+    from studio.domain.sizes import format_size, format_speed, unit_suffix
+
+    assert [format_size(n) for n in (1, 512, 12_345, 6_700_000, 1_234_567_890)] == [
+        "1 byte", "512 bytes", "12.3 kB", "6.7 MB", "1.2 GB"]
+    assert format_size(999_960) == "1.0 MB"  # not "1000.0 kB"
+    i18n.set_language("fr")
+    assert [format_size(n) for n in (1, 512, 12_345, 6_700_000, 1_234_567_890, 2 * 10**12)] == [
+        f"1{NB}octet", f"512{NB}octets", f"12,3{NB}Ko", f"6,7{NB}Mo", f"1,2{NB}Go", f"2,0{NB}To"]
+    assert format_speed(6_700_000) == f"6,7{NB}Mo/s"
+    assert unit_suffix("MB") == f"{NB}Mo"
+    assert human_bytes(6_700_000) == f"6,7{NB}Mo"  # the studio command's uploads
+    torn = tmp_path / "coupe.mp4"  # an MP4 whose 'mdat' box claims 12 kB more than is there
+    torn.write_bytes(b"\0\0\0\x10ftypisom\0\0\0\0" + (12_345 + 8).to_bytes(4, "big")
+                     + b"mdat")
+    with pytest.raises(ProbeError) as err:
+        probe(torn)
+    assert f"12,3{NB}Ko" in err.value.message and "KB" not in err.value.message
 
 
 def _cuts(in_frame: int, key_after_in: int | None) -> CutPoints:

@@ -288,10 +288,10 @@ def test_damaged_parts_and_budgets(tmp_path, ctx, clips):
         preview_archive(parts[1:])
     with pytest.raises(UserError, match="holds 2 entries, more than the 1 allowed"):
         preview_archive(parts[:1], budget=Budget(max_entries=1))
-    with pytest.raises(UserError, match="more than the 0 MB allowed"):
+    with pytest.raises(UserError, match="more than the 1.0 kB allowed"):
         preview_archive(parts[:1], budget=Budget(max_total_bytes=1000))
     c = ctx.library.create_collection("Tight")
-    with pytest.raises(UserError, match="only 0 MB can be used"):
+    with pytest.raises(UserError, match="only 1 byte can be used"):
         import_archive(ctx.library, ctx.media_dir, preview, c, budget=Budget(max_extract_bytes=1))
     assert ctx.library.episode_count(c.id) == 0
 

@@ -215,7 +215,7 @@ def test_truncated(file_truncated: Path) -> None:
     err = _error(file_truncated)
     assert err.kind == "truncated"
     assert "is incomplete" in err.message and "interrupted download" in err.message
-    assert "missing" in err.message and "KB" in err.message  # how much, when known
+    assert "missing" in err.message and "kB" in err.message  # how much, when known
 
 
 def test_truncated_after_mdat_without_moov(clip_no_audio: Path, tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ def test_truncated_moov_first_says_exactly_how_much(make_clip, tmp_path: Path) -
     cut.write_bytes(data[: len(data) - 12_345])
     err = _error(cut)
     assert err.kind == "truncated"
-    assert "12.3 KB are missing" in err.message and "at least" not in err.message
+    assert "12.3 kB are missing" in err.message and "at least" not in err.message
 
 
 def test_truncated_inside_moov(clip_no_audio: Path, tmp_path: Path) -> None:

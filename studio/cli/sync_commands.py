@@ -17,6 +17,7 @@ from pathlib import Path
 from studio.app import AppContext
 from studio.cli.terminal import ProgressLine, say, table
 from studio.domain.errors import UserError
+from studio.domain.sizes import format_size
 from studio.i18n import ntr, tr
 from studio.store.sync_state import SyncStore, TargetRecord
 from studio.sync.credentials import Vault
@@ -96,11 +97,7 @@ def parse_rate(text: str | None) -> float | None:
 
 
 def human_bytes(n: float) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
+    return format_size(n)  # the one size format, in the current language
 
 
 def _eta(seconds: float | None) -> str:

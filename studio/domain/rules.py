@@ -16,6 +16,7 @@ from typing import Literal
 from studio.domain.models import CollectionView, Episode, MediaInfo
 from studio.domain.picture_size import picture_size
 from studio.domain.profiles import PublishProfile, text_length, with_article
+from studio.domain.sizes import format_size
 from studio.domain.timecode import US, format_duration
 from studio.i18n import decimal, ntr, tr
 
@@ -353,8 +354,8 @@ def _check_media(ep: Episode, label: str, info: MediaInfo,
     if estimate > profile.max_file_size:
         add("episode.file_too_large",
             tr("{episode} will be about {size} after trimming; {profile} accepts files up to "
-               "{limit}.").format(episode=label, size=_gb(estimate), profile=name,
-                                  limit=_gb(profile.max_file_size)),
+               "{limit}.").format(episode=label, size=format_size(estimate), profile=name,
+                                  limit=format_size(profile.max_file_size)),
             tr("Export will re-encode it at a lower bitrate, which takes a while."))
     if not info.has_video:
         return out
@@ -465,10 +466,6 @@ def _ceil_duration(us: int) -> str:
 
 def _fps(rate: Fraction) -> str:
     return decimal(f"{float(rate):.3f}".rstrip("0").rstrip("."))
-
-
-def _gb(size: int) -> str:
-    return tr("{size} GB").format(size=decimal(f"{size / 1e9:.1f}"))
 
 
 def _container_name(info: MediaInfo) -> str:

@@ -29,7 +29,8 @@ import av.error
 
 from studio.domain.errors import UserError
 from studio.domain.models import MediaInfo
-from studio.i18n import N_, decimal, tr
+from studio.domain.sizes import format_size
+from studio.i18n import N_, tr
 
 __all__ = ["ProbeError", "ProbeErrorKind", "probe"]
 
@@ -161,7 +162,7 @@ def _check_bytes(p: Path, name: str, size: int) -> _IsoFacts | None:
             detail = (tr("it ends after {size} and {missing} are missing")
                       if iso.has_moov or iso.cut_box == b"moov" else
                       tr("it ends after {size} and at least {missing} are missing")).format(
-                size=_human(size), missing=_human(iso.missing_bytes))
+                size=format_size(size), missing=format_size(iso.missing_bytes))
         else:
             detail = tr("the index every MP4 needs (the 'moov' box) is missing")
         raise ProbeError(
@@ -193,17 +194,6 @@ def _looks_like(head: bytes) -> str | None:
         return tr("a web page (HTML text), perhaps an error page saved instead of the video")
     first = text.strip().splitlines()[0][:40] if text.strip() else ""
     return tr("text ({start}…)").format(start=repr(first)) if first else tr("text")
-
-
-def _human(n: int) -> str:
-    if n < 1000:
-        return tr("{n} bytes").format(n=n)
-    value = float(n)
-    for unit in (N_("{size} KB"), N_("{size} MB"), N_("{size} GB")):
-        value /= 1000
-        if value < 1000:
-            return tr(unit).format(size=decimal(f"{value:.1f}"))
-    return tr("{size} TB").format(size=decimal(f"{value / 1000:.1f}"))
 
 
 # ISO-BMFF ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import av
 import av.error
 
 from studio.domain.errors import UserError
+from studio.domain.sizes import format_size
 from studio.i18n import tr
 from studio.ingest.entry_names import (
     archive_name,
@@ -161,10 +162,10 @@ class ArchiveSet:
             refusal = tr("{file} was refused: it holds {count} entries, more than the {limit} "
                          "allowed.").format(file=path.name, count=len(infos), limit=b.max_entries)
         elif self._total + declared > b.max_total_bytes:
-            refusal = tr("{file} was refused: with it, the archive would expand to {size} MB, more "
-                         "than the {limit} MB allowed.").format(
-                file=path.name, size=-(-(self._total + declared) // 10**6),
-                limit=b.max_total_bytes // 10**6)
+            refusal = tr("{file} was refused: with it, the archive would expand to {size}, more "
+                         "than the {limit} allowed.").format(
+                file=path.name, size=format_size(self._total + declared),
+                limit=format_size(b.max_total_bytes))
         if refusal is not None:
             zf.close()
             self._problem(path.name, refusal)
@@ -266,9 +267,9 @@ class ArchiveSet:
     def read_bytes(self, entry: Entry) -> bytes:
         if entry.size > self.budget.max_text_bytes:
             raise ArchiveReadError(tr(
-                "{entry} is too large to read ({size} MB; at most {max_size} MB).").format(
-                entry=self.describe(entry), size=entry.size // 10**6,
-                max_size=self.budget.max_text_bytes // 10**6), entry.path)
+                "{entry} is too large to read ({size}; at most {max_size}).").format(
+                entry=self.describe(entry), size=format_size(entry.size),
+                max_size=format_size(self.budget.max_text_bytes)), entry.path)
         with self.stream(entry) as f:
             try:
                 return f.read(self.budget.max_text_bytes + 1)

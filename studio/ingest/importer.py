@@ -38,6 +38,7 @@ from studio import actions
 from studio.domain.errors import UserError
 from studio.domain.models import Collection
 from studio.domain.profiles import load_profile, text_length
+from studio.domain.sizes import format_size
 from studio.i18n import tr
 from studio.ingest.archive import DEFAULT_BUDGET, ArchiveReadError, ArchiveSet, Budget, Entry
 from studio.ingest.entry_names import safe_component
@@ -219,9 +220,9 @@ def _check_room(arch: ArchiveSet, items: list[ArchiveItem], folder: Path, budget
     if budget.max_extract_bytes is not None:
         room = min(room, budget.max_extract_bytes)
     if need > room:
-        raise UserError(tr("The selected videos need {need} MB in {folder}, and only {room} MB "
+        raise UserError(tr("The selected videos need {need} in {folder}, and only {room} "
                            "can be used. Free some space or import fewer videos.").format(
-            need=-(-need // 10**6), folder=folder, room=max(room, 0) // 10**6))
+            need=format_size(need), folder=folder, room=format_size(max(room, 0))))
 
 
 def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_limit: int,
