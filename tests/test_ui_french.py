@@ -393,6 +393,26 @@ def test_the_publish_dialog_says_the_platform_s_state_in_french(french, qtbot, l
     w.close()
 
 
+def test_sizes_in_the_window_read_like_6_7_mo_in_french(french, qtbot, library):
+    """QA: the episode's facts said "6.7 MB" in French; it is "6,7 Mo" (no-break space)."""
+    from studio.ui.main_window import MainWindow
+    from studio.ui.publish_dialog import _speed
+    from studio.ui.settings import SettingsDialog
+
+    w = MainWindow(library, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.episodes.select_id(w.controller.view.episodes[0].id)
+    last_line = w.inspector.episode_page.facts.text().splitlines()[-1]
+    assert re.fullmatch(rf"\d+:\d\d, \d+,\d{NB}(Ko|Mo)", last_line), last_line
+    settings = SettingsDialog(6_700_000, w)
+    qtbot.addWidget(settings)
+    assert settings.cache_used.text() == f"Espace occupé{NB}: 6,7{NB}Mo"
+    assert settings.cache_limit.text().endswith(f"{NB}Mo")
+    assert _speed(2_500_000) == f"2,5{NB}Mo/s"
+    settings.close()
+    w.close()
+
+
 def test_the_window_is_english_again_after_french(qtbot, library):
     """What the fixture promises: no French left for the tests that read English."""
     from studio.ui.main_window import MainWindow

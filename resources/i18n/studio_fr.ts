@@ -246,7 +246,7 @@
 <context>
     <name>CollectionInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+66"/>
+        <location filename="../../studio/ui/inspector.py" line="+67"/>
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
@@ -520,9 +520,8 @@
         <translation>Pas de son</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>{0}, {1} MB</source>
-        <translation>{0}, {1} Mo</translation>
+        <translation type="vanished">{0}, {1} Mo</translation>
     </message>
 </context>
 <context>
@@ -1364,7 +1363,7 @@
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../studio/ui/player.py" line="+92"/>
+        <location filename="../../studio/ui/player.py" line="+93"/>
         <source>No playback: Qt Multimedia could not be loaded ({0}). On Linux, install libpulse0.</source>
         <translation>Lecture impossible&#xa0;: Qt Multimedia n’a pas pu être chargé ({0}). Sous Linux, installez libpulse0.</translation>
     </message>
@@ -1548,7 +1547,7 @@
 <context>
     <name>PublishDialog</name>
     <message>
-        <location filename="../../studio/ui/publish_dialog.py" line="+50"/>
+        <location filename="../../studio/ui/publish_dialog.py" line="+51"/>
         <source>Publish &apos;{0}&apos;</source>
         <translation>Publier «&#xa0;{0}&#xa0;»</translation>
     </message>
@@ -1668,7 +1667,7 @@
         <translation>Publication de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+39"/>
         <source>waiting</source>
         <translation>en attente</translation>
     </message>
@@ -1713,12 +1712,12 @@
         <translation>refusée</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-20"/>
         <source>Collection: {0}</source>
         <translation>Collection&#xa0;: {0}</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+47"/>
         <source>Published: remote id {0}, status {1}.</source>
         <translation>Publiée&#xa0;: identifiant distant {0}, état {1}.</translation>
     </message>
@@ -1754,36 +1753,39 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+67"/>
+        <location line="+66"/>
         <source>Library file</source>
         <translation>Fichier de bibliothèque</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-65"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source> MB</source>
-        <translation> Mo</translation>
+        <translation type="vanished"> Mo</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Thumbnail cache size</source>
         <translation>Taille du cache des vignettes</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+66"/>
         <source>{0} MB used</source>
-        <translation>{0} Mo utilisés</translation>
+        <translation type="vanished">{0} Mo utilisés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+65"/>
+        <source>{0} used</source>
+        <translation>Espace occupé&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="-64"/>

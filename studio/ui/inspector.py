@@ -27,6 +27,7 @@ from studio import relink
 from studio.domain.errors import UserError
 from studio.domain.models import Collection, Episode, MediaRecord
 from studio.domain.profiles import load_profile, said_money, text_length
+from studio.domain.sizes import format_size
 from studio.domain.timecode import format_duration, format_timecode, parse_timecode
 from studio.i18n import decimal
 from studio.ui.controller import StudioController
@@ -365,8 +366,7 @@ class EpisodeInspector(QWidget):
                 i.audio_codec.upper(), i.audio_sample_rate, i.audio_channels))
         else:
             lines.append(self.tr("No sound"))
-        lines.append(self.tr("{0}, {1} MB").format(format_duration(i.duration),
-                                                   decimal(f"{i.size / 1e6:.1f}")))  # fmt: skip
+        lines.append(f"{format_duration(i.duration)}, {format_size(i.size)}")
         return "\n".join(lines)
 
     def _count(self) -> None:

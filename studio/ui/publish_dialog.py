@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.domain.sizes import format_speed
 from studio.editor.cut_plan import RenderSettings
 from studio.store.library import Library
 from studio.store.sync_state import SyncStore, TargetRecord
@@ -31,7 +32,7 @@ from studio.ui.operations import Op, Task
 
 
 def _speed(bps: float) -> str:
-    return f"{bps / 1e6:.1f} MB/s" if bps else ""
+    return format_speed(bps) if bps else ""
 
 
 def _eta(seconds: float | None) -> str:

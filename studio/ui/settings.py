@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.app import default_library_path
-from studio.i18n import decimal
+from studio.domain.sizes import format_size, unit_suffix
 from studio.ui import file_dialogs
 
 LANGUAGES = {"system": "System", "en": "English", "fr": "Français"}
@@ -113,11 +113,10 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.cache_limit = QSpinBox()
         self.cache_limit.setRange(64, 100_000)
-        self.cache_limit.setSuffix(self.tr(" MB"))
+        self.cache_limit.setSuffix(unit_suffix("MB"))
         self.cache_limit.setValue(int(s.value("cache/limit_mb", 512)))
         self.cache_limit.setAccessibleName(self.tr("Thumbnail cache size"))
-        self.cache_used = QLabel(self.tr("{0} MB used").format(
-            decimal(f"{cache_size_bytes / 1e6:.1f}")))
+        self.cache_used = QLabel(self.tr("{0} used").format(format_size(cache_size_bytes)))
         clear = QPushButton(self.tr("Clear cache"))
         clear.clicked.connect(self._clear)
         self.language = QComboBox()
@@ -182,7 +181,7 @@ class SettingsDialog(QDialog):
 
     def _clear(self) -> None:
         self.cacheCleared.emit()
-        self.cache_used.setText(self.tr("{0} MB used").format(decimal("0.0")))
+        self.cache_used.setText(self.tr("{0} used").format(format_size(0)))
 
     def accept(self) -> None:
         s = prefs()
