@@ -413,6 +413,52 @@ def test_sizes_in_the_window_read_like_6_7_mo_in_french(french, qtbot, library):
     w.close()
 
 
+@pytest.mark.parametrize("state", [
+    "ready", "processing",
+    pytest.param("rejected", marks=pytest.mark.xfail(strict=True, reason=(
+        "the command's status_word (studio/cli/sync_commands.py, owned by the sync work) says "
+        "'refusé', the episode badge's word; it needs a collection-state word of its own"))),
+])
+def test_the_window_and_the_command_say_a_collection_s_state_alike(french, qtbot, library,
+                                                                   state):
+    """QA: a published collection was "prête" in the window but "prêt" in the command."""
+    from types import SimpleNamespace
+
+    from studio.cli.sync_commands import status_word
+    from studio.ui.main_window import MainWindow
+    from studio.ui.publish_dialog import PublishDialog
+
+    w = MainWindow(library, use_multimedia=False)
+    qtbot.addWidget(w)
+    dialog = PublishDialog(w)
+    qtbot.addWidget(dialog)
+    dialog._done(SimpleNamespace(remote_id="c-42", status=state))
+    said = re.fullmatch(f"Publiée{NB}: identifiant distant c-42, état (.+)\\.",
+                        dialog.status.text())
+    assert said, dialog.status.text()
+    assert said.group(1) == status_word(state)
+    if state == "ready":
+        assert status_word(state) == "prête"  # une collection
+    dialog.close()
+    w.close()
+
+
+def test_the_archive_table_of_the_command_says_what_the_window_says(french):
+    """The command's import table said "ajouté, prêt, manquant" of videos that the window
+    (and the command's own summary) calls "ajoutées, prêtes"."""
+    from studio.cli.archive_commands import _STATUS
+
+    words = {k: core.tr(v) for k, v in _STATUS.items()}
+    assert words["ready"] == "prête"
+    assert QCoreApplication.translate("ArchiveImportDialog", "1 video ready to import") \
+        .startswith("Vidéo prête")
+    summary = QCoreApplication.translate(
+        "ArchiveImportDialog", "Archive imported: {0} added, {1} skipped, {2} failed.")
+    assert f"{{0}} {words['added']}s, {{1}} {words['skipped']}s, {{2}} {words['failed']}" \
+        in summary, (words, summary)
+    assert (words["ambiguous"], words["missing"]) == ("ambiguë", "manquante")
+
+
 def test_the_window_is_english_again_after_french(qtbot, library):
     """What the fixture promises: no French left for the tests that read English."""
     from studio.ui.main_window import MainWindow

@@ -1699,7 +1699,7 @@
     <message>
         <location line="+1"/>
         <source>processing</source>
-        <translation>traitement</translation>
+        <translation>en traitement</translation>
     </message>
     <message>
         <location line="+0"/>
