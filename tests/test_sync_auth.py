@@ -8,6 +8,7 @@ import importlib
 import io
 import logging
 import os
+import subprocess
 import sys
 import webbrowser
 from pathlib import Path
@@ -239,3 +240,25 @@ def test_the_cli_manages_targets_and_publishes_to_a_folder(tmp_path, memory_keyr
     assert "usb (folder)" in out and "ready" in out and "published" in out
     assert (tmp_path / "usb" / "01 - One.mp4").is_file()
     TargetAuth(Vault(), "usb")  # a folder target needs no sign-in
+
+
+def _login_process(tmp_path: Path, library: Path, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="sync_helpers.FileKeyring",
+               STUDIO_TEST_KEYRING=str(tmp_path / "keyring.json"),
+               PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))  # fmt: skip
+    return subprocess.Popen([sys.executable, str(ROOT / "tools" / "studio_sync.py"),
+                             "--library", str(library), "login", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def test_login_without_a_browser_does_not_say_it_opens_one(tmp_path, series_server) -> None:
+    """QA repro_12 (d): --no-browser printed "Opening the browser to sign in."."""
+    library, _ = _library(tmp_path, series_server)
+    proc = _login_process(tmp_path, library, "api", "--no-browser")
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline(), proc.stdout.readline()]
+    assert lines[0] == "To sign in, open this address in a browser:\n", lines
+    assert visit(lines[1].strip()) == 0  # the creator opens it by hand
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert out == "Signed in to 'api' as Test Creator.\n"

@@ -153,3 +153,34 @@ def test_status_names_episodes_not_published_yet_and_removed_ones(tmp_path, walk
     assert any(line.startswith("2. c3") and "not published yet" in line for line in lines), out
     assert "These changes reach 'usb' when you publish again: studio publish 'Walks' " \
            "--target usb" in out  # fmt: skip
+
+
+def test_targets_add_refuses_a_target_that_can_never_work_and_says_why(tmp_path, capsys):
+    """QA repro_12 (a), (b), (c): a blank name, a file, a folder below a file and a folder
+    another target already publishes to were all accepted; publish failed later, confusingly."""
+    library = tmp_path / "library.sqlite"
+    lib_arg = ["--library", str(library)]
+    with Library.open(library) as lib:
+        lib.create_collection("Walks")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x")
+
+    def refused(*args: str) -> str:
+        assert main([*lib_arg, "targets", "add", *args]) == 2, args
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err  # one line
+        return err
+
+    assert "A target needs a name, e.g. studio targets add usb" in refused("", str(tmp_path / "o"))
+    assert "A target needs a name" in refused("   ", str(tmp_path / "o"))
+    assert f"{notes} is a file, not a folder; give a folder" in refused("notes", str(notes))
+    assert f"{notes} is a file, so there can be no folder {notes / 'episodes'} inside it" in \
+        refused("below", str(notes / "episodes"))  # fmt: skip
+    assert main([*lib_arg, "targets", "add", "usb", str(tmp_path / "usb")]) == 0
+    capsys.readouterr()
+    err = refused("backup", str(tmp_path / "o" / ".." / "usb"))
+    assert f"Target 'usb' already publishes to {tmp_path / 'usb'}; publish with --target usb" \
+        in err  # fmt: skip
+    assert main([*lib_arg, "targets", "list"]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:]
+    assert [row.split()[0] for row in rows] == ["usb"]

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -327,7 +328,30 @@ def test_a_refused_folder_publish_leaves_the_folder_as_it_was(setup) -> None:
     # a file, and a folder inside a file: nothing can be made there
     (setup.tmp / "a-file").write_bytes(b"x")
     _refused(setup, "file", setup.tmp / "a-file", setup.kit, "is a file, not a folder")
-    _refused(setup, "inside", setup.tmp / "a-file" / "usb", setup.kit, "Cannot write to")
+    # QA repro_12 (e): this said "Cannot write to the folder .../a-file/usb: File exists."
+    _refused(setup, "inside", setup.tmp / "a-file" / "usb", setup.kit,
+             f"{setup.tmp / 'a-file'} is a file, so the folder {setup.tmp / 'a-file' / 'usb'} "
+             "cannot be made inside it")  # fmt: skip
+
+
+def test_a_folder_two_targets_share_names_the_target_that_published_there(setup) -> None:
+    """QA repro_12 (c): publishing a collection through a second target on its folder said
+    it "already holds another collection ('Cooking')": it was this one, through 'usb'."""
+    setup.publish("usb")
+    usb = setup.tmp / "usb"
+    # (a second target on the folder, as the window's "Add a folder target" can make)
+    _refused(setup, "backup", usb, setup.kit, "^" + re.escape(
+        f"The folder {usb} already holds this collection, published there through the target "
+        "'usb'. Publish with: studio publish 'Cooking' --target usb (or remove the target "
+        "'backup': studio targets remove backup)") + "$")
+    with Library.open(setup.library) as lib:
+        other = lib.create_collection("Other").id
+    other_kit = write_kit(setup.tmp / "other", other, [
+        {"id": "o-1", "title": "Elsewhere", "data": mp4_bytes(120_000, seed=50)}])
+    with pytest.raises(SyncError) as err:
+        Publisher(setup.library, "backup", other_kit, settings=FAST).run()
+    assert "already holds another collection ('Kit'), published there through the target " \
+        "'usb'; add a target with another folder" in str(err.value)  # fmt: skip
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")

@@ -30,6 +30,8 @@ from studio.sync.targets import (
     SERIES_API,
     SyncSettings,
     check_target,
+    check_target_name,
+    same_folder,
 )
 from studio.tasks import Cancelled
 
@@ -114,8 +116,14 @@ def cmd_targets(args: argparse.Namespace) -> int:
     with AppContext.open(args.library) as ctx:
         store = SyncStore(ctx.library)
         if args.targets_action == "add":
+            check_target_name(args.name)
             kind = args.kind or (SERIES_API if "://" in args.location else FOLDER)
             location = check_target(kind, args.location)
+            other = same_folder(kind, location, store.targets())
+            if other is not None:
+                raise SyncError(tr("Target '{other}' already publishes to {folder}; publish "
+                                   "with --target {other}, or choose another folder.").format(
+                    other=other.name, folder=location))
             options = {"client_id": args.client_id} if args.client_id else {}
             taken = store.add_target(TargetRecord(args.name, kind, location, "", options))
             say(tr("Added target '{name}' ({kind}): {location}").format(
@@ -163,7 +171,10 @@ def cmd_login(args: argparse.Namespace) -> int:
             token = sys.stdin.readline()
 
     def show(url: str) -> None:
-        say(tr("Opening the browser to sign in. If it does not open, visit:"))
+        if args.no_browser:
+            say(tr("To sign in, open this address in a browser:"))
+        else:
+            say(tr("Opening the browser to sign in. If it does not open, visit:"))
         say(url)
 
     with AppContext.open(args.library) as ctx:

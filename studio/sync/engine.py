@@ -47,6 +47,7 @@ from studio.store.sync_state import ItemRecord, SyncStore
 from studio.sync.credentials import Vault
 from studio.sync.errors import (
     AuthRequired,
+    FolderTaken,
     KitError,
     RetriesExhausted,
     ServerRejected,
@@ -66,7 +67,7 @@ from studio.sync.kit import (
 from studio.sync.recovery import Recovery
 from studio.sync.retry import TransferProgress
 from studio.sync.status import SyncEvent, TargetStatus, target_status
-from studio.sync.targets import Adapter, Session, SyncSettings, open_adapter
+from studio.sync.targets import Adapter, Session, SyncSettings, open_adapter, same_folder
 from studio.tasks import Cancelled, CancelToken
 
 EventFn = Callable[[SyncEvent], None]
@@ -152,8 +153,10 @@ class Publisher:
                         self._discard_partial()
                     raise
                 except SyncError as exc:
+                    if isinstance(exc, FolderTaken):
+                        exc = self._taken_by(exc, target, collection.title)
                     self.store.update_record(self.target, self.cid, last_error=str(exc))
-                    raise
+                    raise exc from None
                 finally:
                     self.adapter.close()
         finally:
@@ -170,6 +173,26 @@ class Publisher:
             raise SyncError(tr("'{title}' is already being published to '{target}' (in the "
                                "window or another terminal); wait for it to finish.").format(
                 title=title, target=self.target)) from None
+
+    def _taken_by(self, exc: FolderTaken, target, title: str) -> SyncError:
+        """Say which of this library's targets published what the folder holds: two targets
+        on one folder each refuse the other's collection, even when it is the same one."""
+        mine = next((r for r in self.store.records(self.cid)
+                     if r.remote_id == exc.remote_id and r.target != self.target), None)
+        if mine is not None:
+            return SyncError(
+                tr("The folder {folder} already holds this collection, published there through "
+                   "the target '{other}'.").format(folder=exc.folder, other=mine.target),
+                hint=tr("Publish with: studio publish '{title}' --target {other} (or remove "
+                        "the target '{target}': studio targets remove {target})").format(
+                    title=title, other=mine.target, target=self.target))
+        other = same_folder(target.kind, target.location, self.store.targets(), self.target)
+        if other is not None:
+            return SyncError(tr("The folder {folder} already holds another collection "
+                                "('{title}'), published there through the target '{other}'; "
+                                "add a target with another folder.").format(
+                folder=exc.folder, title=exc.title, other=other.name))
+        return exc
 
     def _run(self, kit: Kit) -> PublishResult:
         self._emit("collection", state="preparing")

@@ -61,3 +61,14 @@ class UploadGone(SyncError):
 
 class KitError(SyncError):
     """The publish kit is missing, damaged or out of date."""
+
+
+class FolderTaken(SyncError):
+    """The target folder holds a collection published under another remote id.
+
+    ``remote_id`` and ``title`` are the manifest's: the engine names the target that
+    published it when it is one of this library's."""
+
+    def __init__(self, message: str, *, remote_id: str, title: str, folder: str) -> None:
+        super().__init__(message)
+        self.remote_id, self.title, self.folder = remote_id, title, folder

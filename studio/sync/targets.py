@@ -44,7 +44,7 @@ from studio.store.sync_state import TargetRecord
 from studio.sync.api import SeriesApi
 from studio.sync.auth import TargetAuth, discover, refresh_tokens
 from studio.sync.credentials import Vault
-from studio.sync.errors import ServerRejected, SyncError, UploadGone
+from studio.sync.errors import FolderTaken, ServerRejected, SyncError, UploadGone
 from studio.sync.kit import (
     COVER,
     KIT_FORMAT,
@@ -197,11 +197,18 @@ class FolderAdapter:
         if self.folder.exists() and not self.folder.is_dir():
             raise SyncError(tr("{folder} is a file, not a folder; add a target with a "
                                "folder.").format(folder=self.folder))
+        blocking = file_in_the_way(self.folder)
+        if blocking is not None:
+            raise SyncError(tr("{file} is a file, so the folder {folder} cannot be made inside "
+                               "it; add a target with another folder.").format(
+                file=blocking, folder=self.folder))
         old = self._manifest()
         if old is not None and old["remote_id"] != remote_id:
-            raise SyncError(tr("The folder {folder} already holds another collection ('{title}'); "
-                               "add a target with another folder.").format(
-                folder=self.folder, title=old.get("collection", {}).get("title", "?")))
+            title = old.get("collection", {}).get("title", "?")
+            raise FolderTaken(tr("The folder {folder} already holds another collection "
+                                 "('{title}'); add a target with another folder.").format(
+                folder=self.folder, title=title), remote_id=str(old["remote_id"]),
+                title=str(title), folder=str(self.folder))  # fmt: skip
         ours = self._placing(remote_id)  # what a stopped registration was placing
         if old is not None:
             files = [old.get("cover"), *(e.get("file") for e in old.get("episodes", [])
@@ -491,4 +498,44 @@ def check_target(kind: str, location: str) -> str:
             raise SyncError(tr("The address must start with https:// (plain http only for "
                                "127.0.0.1): {url}").format(url=location))
         return str(url).rstrip("/")
-    return str(Path(location).expanduser().resolve())
+    path = Path(location).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise SyncError(tr("{path} is a file, not a folder; give a folder to publish into (it "
+                           "is made if it does not exist yet).").format(path=path))
+    blocking = file_in_the_way(path)
+    if blocking is not None:
+        raise SyncError(tr("{file} is a file, so there can be no folder {path} inside it; give "
+                           "another folder.").format(file=blocking, path=path))
+    return str(path)
+
+
+def check_target_name(name: str) -> None:
+    """SyncError when ``name`` cannot name a target (blank: nothing could select it)."""
+    if not name.strip():
+        raise SyncError(tr("A target needs a name, e.g. studio targets add usb "
+                           "/media/usb/Walks."))
+
+
+def file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing parent of ``folder`` when it is a file (so that ``folder`` can
+    never be made), else None."""
+    for parent in folder.parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
+
+
+def same_folder(kind: str, location: str, targets: list[TargetRecord],
+                name: str | None = None) -> TargetRecord | None:  # fmt: skip
+    """Another folder target (not called ``name``) that publishes into ``location``.
+
+    A folder holds one collection: two targets on it would take turns refusing each
+    other's publishes. Platform targets may share an address (two accounts)."""
+    if kind != FOLDER:
+        return None
+    here = Path(location).expanduser().resolve()
+    for t in targets:
+        if t.kind == FOLDER and t.name != name and \
+                Path(t.location).expanduser().resolve() == here:  # fmt: skip
+            return t
+    return None
