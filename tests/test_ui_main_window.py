@@ -725,3 +725,47 @@ def test_dark_chosen_at_run_time_darkens_every_widget(window, qtbot, monkeypatch
         assert play.pixelColor(16, 16).lightness() > 180  # the icon is drawn light again
     finally:
         apply_theme(qapp, "system")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_window_fits_a_900_by_600_laptop_in_english_and_french(qtbot, qapp, tmp_path,
+                                                                   clip_vertical, language):
+    """QA: the French window could not be made smaller than about 1170x550."""
+    import shutil
+
+    from studio import i18n as core
+    from studio.ui import i18n as ui_i18n
+
+    ui_i18n.install(qapp, language)
+    try:
+        ctx = AppContext.open(tmp_path / "library.sqlite")
+        c = ctx.library.create_collection("Cuisine de rue du marché de nuit à Bangkok")
+        clip = tmp_path / "tournage-vertical-au-marché-de-nuit.mp4"
+        shutil.copy(clip_vertical, clip)
+        actions.add_files(ctx.library, c, [clip])
+        w = MainWindow(ctx, use_multimedia=False)
+        qtbot.addWidget(w)
+        w.show()
+        w.episodes.select_id(w.controller.view.episodes[0].id)
+        qtbot.waitUntil(lambda: w.player.displayed_image() is not None, timeout=20_000)
+        hint = w.minimumSizeHint()
+        assert hint.width() <= 900 and hint.height() <= 600, hint
+        w.resize(900, 600)
+        qtbot.waitUntil(lambda: (w.width(), w.height()) == (900, 600))
+        # nothing cut off: the library's buttons sit whole inside its dock, the player
+        # shows at least the playhead's time, the inspector scrolls rather than clips
+        panel = w.library
+        for b in (panel.new_button, panel.dup_button, panel.del_button):
+            assert b.isVisible() and b.width() >= b.sizeHint().width(), b.text()
+            assert panel.rect().contains(b.geometry()), (b.text(), b.geometry())
+        time_label = w.player._time
+        assert time_label.fontMetrics().horizontalAdvance(time_label.shown_text()) \
+            <= time_label.width()
+        assert time_label.shown_text().startswith("00:00:00")
+        page = w.inspector.episode_page
+        assert w.inspector.width() >= page.minimumSizeHint().width()
+        w.close()
+        ctx.close()
+    finally:
+        ui_i18n.install(qapp, "en")
+        core.set_language("en")

@@ -246,7 +246,7 @@
 <context>
     <name>CollectionInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+67"/>
+        <location filename="../../studio/ui/inspector.py" line="+69"/>
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
@@ -527,7 +527,7 @@
 <context>
     <name>EpisodeList</name>
     <message>
-        <location filename="../../studio/ui/episode_list.py" line="+247"/>
+        <location filename="../../studio/ui/episode_list.py" line="+256"/>
         <source>Episodes</source>
         <translation>Épisodes</translation>
     </message>
@@ -535,7 +535,7 @@
 <context>
     <name>EpisodeModel</name>
     <message>
-        <location line="-150"/>
+        <location line="-158"/>
         <source>(untitled)</source>
         <translation>(sans titre)</translation>
     </message>
@@ -555,7 +555,7 @@
         <translation>Épisode {0}&#xa0;: {1}, {2}</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+46"/>
         <source>free preview</source>
         <translation>aperçu gratuit</translation>
     </message>
@@ -867,7 +867,7 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+44"/>
+        <location filename="../../studio/ui/inspector.py" line="+66"/>
         <source>Open or create a collection to start.</source>
         <translation>Ouvrez ou créez une collection pour commencer.</translation>
     </message>
@@ -881,7 +881,7 @@
         <translation>Rechercher une collection</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Collections</source>
         <translation>Collections</translation>
     </message>
@@ -916,7 +916,7 @@
         <translation>Supprimer la collection sélectionnée</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
         <source>1 episode · {0}</source>
         <translation>Épisode&#xa0;: 1 · {0}</translation>
     </message>
@@ -969,7 +969,7 @@
         <translation>Inspecteur</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <location line="+2"/>
         <source>Checks</source>
         <translation>Vérifications</translation>
@@ -1388,7 +1388,7 @@
         <translation>Ce clip n’a aucune image à afficher.</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+176"/>
         <source>Frame preview without sound: playback with Qt Multimedia is turned off.</source>
         <translation>Aperçu image par image, sans son&#xa0;: la lecture par Qt Multimedia est désactivée.</translation>
     </message>
@@ -1496,7 +1496,7 @@
         <translation>Pause</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>{0} / {1}</source>
         <translation>{0} / {1}</translation>
     </message>

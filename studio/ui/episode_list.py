@@ -31,6 +31,7 @@ MIME = "application/x-series-studio-episodes"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 POSTER_H = 64
 ROW_H = POSTER_H + 12
+MIN_WIDTH = 190  # titles are elided below this; a 900 px window fits (see main_window)
 
 
 class EpisodeModel(QAbstractListModel):
@@ -147,7 +148,20 @@ def poster_key(e: Episode) -> str:
 
 class EpisodeDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index) -> QSize:
-        return QSize(260, ROW_H)
+        return QSize(MIN_WIDTH - 20, ROW_H)  # rows span the list; never wider than it
+
+    @staticmethod
+    def detail(model: EpisodeModel, e: Episode) -> str:
+        """The line under the title: length, publishing state, free preview, file state."""
+        state = model.states.get(e.id, "")
+        detail = format_duration(e.duration) + (f"  ·  {state}" if state else "")
+        if e.free_preview:
+            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "free preview")
+        if e.media_fingerprint in model.replaced:
+            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "new version on disk")
+        elif e.media_fingerprint in model.missing:
+            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "file missing")
+        return detail
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         model: EpisodeModel = index.model()
@@ -179,30 +193,7 @@ class EpisodeDelegate(QStyledItemDelegate):
             x = box.left() + (box.width() - scaled.width()) // 2
             y = box.top() + (box.height() - scaled.height()) // 2
             painter.drawPixmap(x, y, scaled)
-        # title and length
-        left = box.right() + 10
-        title_rect = QRect(left, r.top() + 4, r.right() - left - 70, 22)
-        font = QFont(option.font)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(text)
-        title = painter.fontMetrics().elidedText(model.data(index), Qt.TextElideMode.ElideRight,
-                                                 title_rect.width())  # fmt: skip
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         title)  # fmt: skip
-        painter.setFont(option.font)
-        painter.setPen(dim)
-        sub = QRect(left, title_rect.bottom() + 2, title_rect.width(), 20)
-        state = model.states.get(e.id, "")
-        detail = format_duration(e.duration) + (f"  ·  {state}" if state else "")
-        if e.free_preview:
-            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "free preview")
-        if e.media_fingerprint in model.replaced:
-            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "new version on disk")
-        elif e.media_fingerprint in model.missing:
-            detail += "  ·  " + QCoreApplication.translate("EpisodeModel", "file missing")
-        painter.drawText(sub, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
-        # badges: missing media, errors, warnings
+        # badges (missing media, errors, warnings) at the right; the texts get the rest
         badges = []
         if e.media_fingerprint in model.missing:
             badges.append((QColor("#d32f2f"), "!"))
@@ -213,10 +204,28 @@ class EpisodeDelegate(QStyledItemDelegate):
             badges.append((QColor("#d32f2f"), str(errors)))
         if warnings:
             badges.append((QColor("#f9a825"), str(warnings)))
+        font = QFont(option.font)
+        font.setBold(True)
+        d = 20
+        badges_left = r.right() - 4 - len(badges) * (d + 4)
+        # title and length, elided to the room left: a narrow list cuts no text mid-glyph
+        left = box.right() + 10
+        title_rect = QRect(left, r.top() + 4, max(0, badges_left - 6 - left), 22)
+        painter.setFont(font)
+        painter.setPen(text)
+        title = painter.fontMetrics().elidedText(model.data(index), Qt.TextElideMode.ElideRight,
+                                                 title_rect.width())  # fmt: skip
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         title)  # fmt: skip
+        painter.setFont(option.font)
+        painter.setPen(dim)
+        sub = QRect(left, title_rect.bottom() + 2, title_rect.width(), 20)
+        painter.drawText(sub, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(
+                             self.detail(model, e), Qt.TextElideMode.ElideRight, sub.width()))
         x = r.right() - 4
         painter.setFont(font)
         for color, label in badges:
-            d = 20
             x -= d
             badge = QRect(x, r.top() + (r.height() - d) // 2, d, d)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -245,7 +254,7 @@ class EpisodeList(QListView):
         self.setDropIndicatorShown(True)
         self.setUniformItemSizes(True)
         self.setAccessibleName(self.tr("Episodes"))
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(MIN_WIDTH)
 
     def selected_ids(self) -> list[str]:
         rows = sorted(i.row() for i in self.selectionModel().selectedRows())

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -404,6 +406,28 @@ class EpisodeInspector(QWidget):
             self.error.show()
 
 
+class InspectorScroll(QScrollArea):
+    """The inspector in its dock: as wide as the page needs, scrolled when the window is
+    too short for it (a 600 px high window), never cut off at the bottom."""
+
+    def __init__(self, inspector: Inspector, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(inspector)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, min(inner.height(), 120))
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget().sizeHint()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
+                     inner.height())
+
+
 class Inspector(QStackedWidget):
     def __init__(self, controller: StudioController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -415,4 +439,3 @@ class Inspector(QStackedWidget):
         self.addWidget(self.empty)
         self.addWidget(self.collection_page)
         self.addWidget(self.episode_page)
-        self.setMinimumWidth(300)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QInputDialog,
     QLineEdit,
     QListWidget,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from studio.domain.timecode import format_duration
 from studio.ui.controller import StudioController
+from studio.ui.flow_layout import flow_of
 
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -32,6 +32,9 @@ class LibraryPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search collections"))
         self.list = QListWidget()
+        # A narrow dock wraps a long title instead of scrolling sideways.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAccessibleName(self.tr("Collections"))
         self.new_button = self._button(self.tr("New"), self.tr("New collection (Ctrl+N)"),
                                        self.new_collection)  # fmt: skip
@@ -41,10 +44,8 @@ class LibraryPanel(QWidget):
         self.del_button = self._button(self.tr("Delete"),
                                        self.tr("Delete the selected collection"),
                                        self.delete)  # fmt: skip
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.dup_button, self.del_button):
-            buttons.addWidget(b)
-        buttons.addStretch()
+        # On as many rows as the dock's width needs: a narrow dock cuts no button off.
+        buttons = flow_of(self.new_button, self.dup_button, self.del_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.search)

@@ -32,7 +32,7 @@ from studio.ui.checks_panel import ChecksPanel
 from studio.ui.controller import StudioController
 from studio.ui.episode_list import EpisodeList, EpisodeModel
 from studio.ui.import_panel import ImportProblemsPanel
-from studio.ui.inspector import Inspector
+from studio.ui.inspector import Inspector, InspectorScroll
 from studio.ui.library_panel import LibraryPanel
 from studio.ui.media_loader import MediaLoader
 from studio.ui.operations import Op, TaskManager
@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(holder)
         self.library_dock = self._dock(self.tr("Library"), "LibraryDock", self.library,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)  # fmt: skip
-        self.inspector_dock = self._dock(self.tr("Inspector"), "InspectorDock", self.inspector,
+        self.inspector_dock = self._dock(self.tr("Inspector"), "InspectorDock",
+                                         InspectorScroll(self.inspector),
                                          Qt.DockWidgetArea.RightDockWidgetArea)  # fmt: skip
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.addTab(self.checks, self.tr("Checks"))

@@ -355,6 +355,33 @@ class _Note(QLabel):
         p.end()
 
 
+class _Shrinking(QLabel):
+    """A one-line label that shows ``text()`` when it fits, else its ``short`` wording (the
+    playhead without the length), so that a narrow player cuts off no digit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.short = ""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if not self.short:
+            return hint
+        return QSize(self.fontMetrics().horizontalAdvance(self.short) + 2, hint.height())
+
+    def shown_text(self) -> str:
+        """What is on screen at the label's present width."""
+        fits = self.fontMetrics().horizontalAdvance(self.text()) <= self.width()
+        return self.text() if fits or not self.short else self.short
+
+    def paintEvent(self, event: object) -> None:
+        p = QPainter(self)
+        p.setPen(self.palette().windowText().color())
+        p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                   self.shown_text())
+        p.end()
+
+
 def _icon(kind: str, color: QColor, size: int = 32) -> QIcon:
     """Transport icons drawn here (sharp at any scale, no theme needed)."""
     pm = QPixmap(size, size)
@@ -884,7 +911,7 @@ class Player(QWidget):
         self._next_btn.clicked.connect(lambda: self.step(1))
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self._time = QLabel()
+        self._time = _Shrinking()
         self._time.setFont(mono)
         self._time.setAccessibleName(self.tr("Playhead time and clip length"))
         self._time.setToolTip(self.tr("Playhead / clip length (hours:minutes:seconds:frames)"))
@@ -939,10 +966,12 @@ class Player(QWidget):
         self._play_btn.setIcon(self._icons["pause" if self._playing else "play"])
         self._play_btn.setAccessibleName(self.tr("Pause") if self._playing else self.tr("Play"))
         if loaded:
+            now = format_timecode(self.position_us(), self._rate)
+            self._time.short = now
             self._time.setText(self.tr("{0} / {1}").format(
-                format_timecode(self.position_us(), self._rate),
-                format_timecode(self._duration_us, self._rate)))
+                now, format_timecode(self._duration_us, self._rate)))
         else:
+            self._time.short = "--:--:--:--"
             self._time.setText(self.tr("--:--:--:-- / --:--:--:--"))
         speed = f"{abs(self._speed):g}"
         self._speed_label.setText(
