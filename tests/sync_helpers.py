@@ -214,3 +214,43 @@ class CuttingProxy:
         back.join(5)
         client.close()
         server.close()
+
+
+class Blackhole:
+    """A listening port that never accepts, its queue full: connecting to it hangs until
+    the client's connect timeout (as a firewalled or unplugged server does)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=0)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._fillers = []
+        for _ in range(3):  # take the queue's places
+            c = socket.socket()
+            c.setblocking(False)
+            try:
+                c.connect(("127.0.0.1", self.port))
+            except BlockingIOError:
+                pass
+            self._fillers.append(c)
+
+    def close(self) -> None:
+        for c in self._fillers:
+            c.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def blackhole() -> Iterator[Blackhole]:
+    hole = Blackhole()
+    try:
+        yield hole
+    finally:
+        hole.close()
+
+
+def closed_port_url() -> str:
+    """The address of a port nobody listens on (connections are refused at once)."""
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 import webbrowser
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from studio.sync.targets import SyncSettings
 # the shared fixtures (tests/sync_helpers.py)
 memory_keyring = sync_helpers.memory_keyring
 series_server = sync_helpers.series_server
+blackhole = sync_helpers.blackhole
 
 FAST = SyncSettings(chunk_size=64 * 1024, retry=RetryPolicy(4, 0.01, 0.05))
 
@@ -248,7 +250,8 @@ def _login_process(tmp_path: Path, library: Path, *args: str) -> subprocess.Pope
                PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))  # fmt: skip
     return subprocess.Popen([sys.executable, str(ROOT / "tools" / "studio_sync.py"),
                              "--library", str(library), "login", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
 def test_login_without_a_browser_does_not_say_it_opens_one(tmp_path, series_server) -> None:
@@ -262,3 +265,27 @@ def test_login_without_a_browser_does_not_say_it_opens_one(tmp_path, series_serv
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert out == "Signed in to 'api' as Test Creator.\n"
+
+
+def test_login_to_a_server_that_cannot_be_reached_says_so_at_once(tmp_path, blackhole) -> None:
+    """QA repro_09: login to a server that was down printed a sign-in address on it, waited
+    5 minutes for the browser, then blamed the browser."""
+    library = tmp_path / "library.sqlite"
+    down, hung = sync_helpers.closed_port_url(), blackhole.url
+    with Library.open(library) as lib:
+        SyncStore(lib).add_target(TargetRecord("srv", "series-api", down))
+        SyncStore(lib).add_target(TargetRecord("hung", "series-api", hung))
+    hint = " Check that you are online and that the address is right (studio targets list), " \
+        "then try again.\n"  # fmt: skip
+    for name, url, what in [("srv", down, "could not connect to the server"),
+                            ("hung", hung, "could not connect in time")]:  # fmt: skip
+        started = time.monotonic()
+        proc = _login_process(tmp_path, library, name, "--no-browser")
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - started
+        assert proc.returncode == 2 and took < 15, (name, took, err)
+        assert err == f"studio: error: Cannot reach '{name}' at {url}: {what}." + hint
+        assert "http" not in out and "sign in" not in out  # no address on a dead server
+        proc = _login_process(tmp_path, library, name, "--token")
+        out, err = proc.communicate("sat_whatever\n", timeout=60)
+        assert proc.returncode == 2 and f"Cannot reach '{name}'" in err, err

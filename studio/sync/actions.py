@@ -21,8 +21,14 @@ from studio.sync.api import SeriesApi
 from studio.sync.auth import discover, sign_in
 from studio.sync.credentials import TokenSet, Vault
 from studio.sync.errors import AuthRequired, SignInFailed, SyncError
+from studio.sync.retry import RetryPolicy
 from studio.sync.targets import SERIES_API, SyncSettings, http_client, series_api_auth
 from studio.tasks import CancelToken, ProgressCallback, no_progress
+
+# Signing in asks the server a few quick questions: a server that does not answer is said
+# at once (a connection in 5 s), not after minutes of retries or of waiting for a browser.
+LOGIN = SyncSettings(connect_timeout=5.0, retry=RetryPolicy(max_attempts=3, max_delay=2.0,
+                                                            max_retry_after=10.0))
 
 
 class NotReady(UserError):
@@ -38,7 +44,8 @@ def login(library_path: str | os.PathLike, target: str, *, vault: Vault | None =
 
     With ``personal_token`` no browser opens. The tokens go to the keyring only
     after the platform accepted them (``GET /v1/me``); a refused one leaves the
-    previous sign-in in place. Raises NoKeyring, SignInFailed, AuthRequired.
+    previous sign-in in place. Raises NoKeyring, Unreachable (at once, before any browser
+    opens), SignInFailed, AuthRequired.
     """
     vault = vault or Vault()
     with Library.open(library_path, check=False) as lib:
@@ -46,20 +53,22 @@ def login(library_path: str | os.PathLike, target: str, *, vault: Vault | None =
     if t.kind != SERIES_API:
         return None
     vault.check()
-    http = http_client(SyncSettings())
+    http = http_client(LOGIN)
     try:
+        if personal_token is not None and not personal_token.strip():
+            raise UserError(tr("No token was given on the standard input."))
+        client_id = (t.options or {}).get("client_id") or "series-studio-desktop"
+        config = discover(http, t.location, client_id, t.name)  # Unreachable if it is down
         if personal_token is not None:
-            if not personal_token.strip():
-                raise UserError(tr("No token was given on the standard input."))
             tokens = TokenSet(personal_token.strip(), kind="personal")
         else:
-            client_id = (t.options or {}).get("client_id") or "series-studio-desktop"
-            tokens = sign_in(http, discover(http, t.location, client_id),
-                             open_browser=open_browser, on_url=on_url, cancel=cancel)
+            tokens = sign_in(http, config, open_browser=open_browser, on_url=on_url,
+                             cancel=cancel)  # fmt: skip
         previous = vault.load(t.name)
         vault.save(t.name, tokens)
         try:
-            account = SeriesApi(t.location, http, series_api_auth(t, vault, http)).me(cancel)
+            account = SeriesApi(t.location, http, series_api_auth(t, vault, http),
+                                LOGIN.retry).me(cancel)  # fmt: skip
         except SyncError as exc:
             if previous is not None:
                 vault.save(t.name, previous)

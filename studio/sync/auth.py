@@ -33,8 +33,8 @@ import httpx
 
 from studio.i18n import tr
 from studio.sync.credentials import TokenSet, Vault
-from studio.sync.errors import AuthRequired, ServerRejected, SignInFailed
-from studio.sync.retry import server_detail
+from studio.sync.errors import AuthRequired, ServerRejected, SignInFailed, Unreachable
+from studio.sync.retry import describe_exception, server_detail
 from studio.tasks import CancelToken
 
 CLIENT_ID = "series-studio-desktop"
@@ -53,12 +53,19 @@ class OAuthConfig:
     scope: str = SCOPE
 
 
-def discover(http: httpx.Client, base_url: str, client_id: str = CLIENT_ID) -> OAuthConfig:
-    """The server's endpoints from its RFC 8414 metadata, else the API's defaults."""
+def discover(http: httpx.Client, base_url: str, client_id: str = CLIENT_ID,
+             target: str = "") -> OAuthConfig:  # fmt: skip
+    """The server's endpoints from its RFC 8414 metadata, else the API's defaults.
+
+    Also the first contact with the server: :class:`Unreachable` (naming ``target``
+    when given) if it cannot be reached at all, so that nobody is sent to a browser
+    page on a server that is down or mistyped."""
     base = base_url.rstrip("/")
     try:
         r = http.get(f"{base}/.well-known/oauth-authorization-server")
         data = r.json() if r.status_code == 200 else {}
+    except httpx.TransportError as exc:
+        raise unreachable(target, base, exc) from None
     except (httpx.HTTPError, ValueError):
         data = {}
     return OAuthConfig(
@@ -66,6 +73,18 @@ def discover(http: httpx.Client, base_url: str, client_id: str = CLIENT_ID) -> O
         token_endpoint=data.get("token_endpoint") or f"{base}/oauth/token",
         client_id=client_id,
     )
+
+
+def unreachable(target: str, url: str, exc: BaseException) -> Unreachable:
+    """``Cannot reach 'srv' at https://...: could not connect to the server.`` and what to try."""
+    what = describe_exception(exc)
+    if target:
+        message = tr("Cannot reach '{target}' at {url}: {what}.").format(
+            target=target, url=url, what=what)
+    else:
+        message = tr("Cannot reach {url}: {what}.").format(url=url, what=what)
+    return Unreachable(message, hint=tr("Check that you are online and that the address is "
+                                        "right (studio targets list), then try again."))
 
 
 def make_pkce() -> tuple[str, str]:

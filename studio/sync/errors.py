@@ -24,6 +24,10 @@ class NoKeyring(SyncError):
     """No system keyring is available, so no secret can be kept (and none was)."""
 
 
+class Unreachable(SyncError):
+    """The server did not answer at all (no connection, or none in time): nothing was sent."""
+
+
 class SignInFailed(SyncError):
     """The sign-in in the browser did not complete (refused, wrong state, timeout)."""
 

@@ -75,6 +75,7 @@ class SyncSettings:
     checksum: bool = True  # sha1 per PATCH when the server supports it
     retry: RetryPolicy = RetryPolicy()
     timeout: float = 30.0  # seconds without progress on a connection
+    connect_timeout: float = 10.0  # seconds to open a connection (at most ``timeout``)
 
 
 @dataclass(frozen=True)
@@ -443,7 +444,7 @@ def series_api_auth(target: TargetRecord, vault: Vault, http: httpx.Client) -> T
 
     def refresher(refresh_token: str):
         if not config:
-            config.append(discover(http, target.location, client_id))
+            config.append(discover(http, target.location, client_id, target.name))
         return refresh_tokens(http, config[0], refresh_token)
 
     return TargetAuth(vault, target.name, refresher)
@@ -451,7 +452,7 @@ def series_api_auth(target: TargetRecord, vault: Vault, http: httpx.Client) -> T
 
 def http_client(settings: SyncSettings) -> httpx.Client:
     t = settings.timeout
-    return httpx.Client(timeout=httpx.Timeout(t, connect=min(t, 10.0)),
+    return httpx.Client(timeout=httpx.Timeout(t, connect=min(t, settings.connect_timeout)),
                         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
                         follow_redirects=False)  # fmt: skip
 
