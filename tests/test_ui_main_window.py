@@ -769,3 +769,38 @@ def test_the_window_fits_a_900_by_600_laptop_in_english_and_french(qtbot, qapp, 
     finally:
         ui_i18n.install(qapp, "en")
         core.set_language("en")
+
+
+def test_selecting_an_episode_stats_only_its_file_and_still_notices_deleted_ones(
+        window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape):  # fmt: skip
+    """QA: each selection ran one os.stat per file of the collection on the GUI thread,
+    which stalls the window on a slow network share. The selected file is looked at at
+    once; the others on a worker, and a deleted one is still noticed."""
+    import os
+    import threading
+
+    (first, second), a, b = two_clips(window, qtbot, monkeypatch, tmp_path, clip_vertical,
+                                      clip_landscape)  # fmt: skip
+    window.episodes.select_id(second.id)
+    qtbot.waitUntil(lambda: not window.tasks.tasks(), timeout=60_000)
+    clips = {str(a), str(b)}
+    on_gui: list[str] = []
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread() and os.fspath(path) in clips:
+            on_gui.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    b.unlink()  # the file of the episode not selected, while the window is open
+    window.episodes.select_id(first.id)
+    assert set(on_gui) == {str(a)}, on_gui  # the other file is not looked at here
+    # ... but on a worker, and the window says it is gone without a click on it
+    qtbot.waitUntil(lambda: second.media_fingerprint in window.model.missing, timeout=10_000)
+    assert first.media_fingerprint not in window.model.missing
+    a.unlink()  # now the selected episode's own file: said as it is selected again
+    window.episodes.select_id(second.id)
+    window.episodes.select_id(first.id)
+    assert first.media_fingerprint in window.model.missing
+    assert window.player.message().startswith("File missing:")

@@ -1176,7 +1176,7 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+140"/>
         <source>This episode&apos;s media is unknown.</source>
         <translation>Le média de cet épisode est inconnu.</translation>
     </message>
@@ -2012,7 +2012,7 @@
         <translation>Utiliser la nouvelle version de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/controller.py" line="+87"/>
+        <location filename="../../studio/ui/controller.py" line="+88"/>
         <source>Untitled collection</source>
         <translation>Collection sans titre</translation>
     </message>
@@ -2042,7 +2042,12 @@
         <translation>la modification de la collection</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+91"/>
+        <source>Checking the files</source>
+        <translation>Vérification des fichiers</translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <source>Reading the new version of {0}</source>
         <translation>Lecture de la nouvelle version de {0}</translation>
     </message>

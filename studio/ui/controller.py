@@ -49,6 +49,7 @@ class StudioController(QObject):
         self.view: CollectionView | None = None
         self.problems: list[Problem] = []
         self.import_task: Task | None = None
+        self._file_check: Task | None = None  # the background look at the files
         # While files stream in, the list refreshes at most every 200 ms, not per file.
         self._refresh_timer = QTimer(self, singleShot=True, interval=200)
         self._refresh_timer.timeout.connect(self.episodes_edited)
@@ -77,7 +78,7 @@ class StudioController(QObject):
             self.view = None
         else:
             self.view = self.ctx.library.view(collection_id)
-            if self._check_files():
+            if self._check_files(list(self.view.media)):  # once, when it opens
                 self.view = self.ctx.library.view(collection_id)
         self.undo.clear()
         self.collectionOpened.emit(self.view)
@@ -197,26 +198,72 @@ class StudioController(QObject):
         self.undo.push(commands.RemoveEpisodes(self, eps))
 
     # ------------------------------------------------------------ media files
-    def _check_files(self) -> bool:
-        """Flag the open collection's files that are gone or hold other content (a clip
-        re-exported in place), so that no cache of the old content is used for the new one.
-        One ``stat`` per file; a file is hashed only when its time changed. Returns whether
-        a flag changed."""
+    def _check_files(self, fingerprints: list[str]) -> bool:
+        """Flag those of the open collection's files that are gone or hold other content (a
+        clip re-exported in place), so that no cache of the old content is used for the new
+        one. One ``stat`` per file; a file is hashed only when its time changed. Runs here,
+        on the GUI thread: give it one file, not the collection. Returns whether a flag
+        changed."""
         if self.view is None:
             return False
-        before = {fp: m.missing for fp, m in self.view.media.items()}
+        before = {fp: self.view.media[fp].missing for fp in fingerprints
+                  if fp in self.view.media}  # fmt: skip
         try:
-            actions.refresh_media_status(self.ctx.library, self.view.media)
+            actions.refresh_media_status(self.ctx.library, before)
         except OSError:
             return False  # unreadable now; the file's own problem shows when it is used
         now = {fp: m.missing for fp in before
                if (m := self.ctx.library.media(fp)) is not None}  # fmt: skip
         return now != before
 
-    def refresh_media(self) -> None:
-        """Look at the open collection's files again; refresh the window if one changed."""
-        if self._check_files():
+    def refresh_media(self, first: str | None = None) -> None:
+        """Look at the open collection's files again; refresh the window if one changed.
+
+        ``first`` (the selected episode's file) is looked at here and now, so that a file
+        deleted a moment ago is said as the episode shows; the others on a worker (one
+        ``stat`` each on a slow network share would stall the window), and the window is
+        refreshed when that finds a change."""
+        if self.view is None:
+            return
+        if first is not None and self._check_files([first]):
             self.episodes_edited()
+        rest = [fp for fp in self.view.media if fp != first]
+        if rest:
+            self._check_in_background(rest)
+
+    def _check_in_background(self, fingerprints: list[str]) -> None:
+        if self._file_check is not None:
+            self._file_check.cancel()  # a newer look replaces it
+        assert self.view is not None
+        path, collection_id = self.ctx.library_path, self.view.collection.id
+        before = {fp: self.view.media[fp].missing for fp in fingerprints}
+
+        def work(job) -> dict[str, bool]:
+            """On the "db" worker, with its own connection; never touches widgets."""
+            now: dict[str, bool] = {}
+            with Library.open(path, check=False) as lib:
+                for fp in fingerprints:
+                    job.raise_if_cancelled()
+                    try:
+                        actions.refresh_media_status(lib, [fp])
+                    except OSError:
+                        continue  # unreadable now; its own problem shows when it is used
+                    if (m := lib.media(fp)) is not None:
+                        now[fp] = m.missing
+            return now
+
+        def done(now: dict[str, bool]) -> None:
+            self._file_check = None
+            if self.view is None or self.view.collection.id != collection_id:
+                return  # another collection is open now: this result is late
+            if any(now[fp] != was for fp, was in before.items() if fp in now):
+                self.episodes_edited()
+
+        def failed(exc: BaseException) -> None:
+            self._file_check = None  # e.g. the library file is busy: the next look retries
+
+        self._file_check = Op(work, self.tr("Checking the files"), lane="db").success(
+            done).failure(failed).run(self.tasks)
 
     def _application_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive:

@@ -302,10 +302,13 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, *_args) -> None:
         if self._quiet:
             return
-        if self.current_episode_id() is not None:
+        eid, view = self.current_episode_id(), self.controller.view
+        ep = next((e for e in view.episodes if e.id == eid), None) if view and eid else None
+        if ep is not None:
             # A file deleted or exported again since the last look is said now, not at
-            # the next start (refreshes the window through episodesChanged when it was).
-            self.controller.refresh_media()
+            # the next start (refreshes the window through episodesChanged when it was):
+            # the selected episode's file at once, the others' on a worker.
+            self.controller.refresh_media(first=ep.media_fingerprint)
         self._show_current()
 
     def _show_current(self) -> None:
