@@ -5,6 +5,7 @@ signal must reach it."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -184,3 +185,24 @@ def test_targets_add_refuses_a_target_that_can_never_work_and_says_why(tmp_path,
     assert main([*lib_arg, "targets", "list"]) == 0
     rows = capsys.readouterr().out.splitlines()[2:]
     assert [row.split()[0] for row in rows] == ["usb"]
+
+
+def _signed_in_target(library: Path, server) -> None:
+    """Target 'srv' on the reference server, signed in with a personal token."""
+    with Library.open(library) as lib:
+        SyncStore(lib).add_target(TargetRecord("srv", "series-api", server.url))
+    Vault().save("srv", TokenSet(sync_helpers.admin(server, "POST", "tokens")["token"],
+                                 kind="personal"))  # fmt: skip
+
+
+def test_publish_says_when_the_server_asks_it_to_wait(tmp_path, walks, series_server,
+                                                       memory_keyring, capsys) -> None:  # fmt: skip
+    """QA repro_05: 503 + Retry-After made publish wait in silence."""
+    _signed_in_target(walks, series_server)
+    sync_helpers.admin(series_server, "POST", "faults", {
+        "action": "status", "status": 503, "retry_after": 3, "method": "POST",
+        "path_prefix": "/v1/uploads"})  # fmt: skip
+    assert main(["--library", str(walks), "publish", "Walks", "--target", "srv"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"^The server answered 503 \(Service Unavailable\) and asked to wait 3 s; "
+                     r"trying again at \d\d:\d\d:\d\d \(attempt 2 of 8\)…$", err, re.M), err

@@ -720,3 +720,32 @@ def test_publishing_a_collection_that_is_not_ready_leaves_the_target_folder_alon
     err = capsys.readouterr().err
     assert "'Draft' is not ready to publish" in err and "studio check Draft" in err
     assert _tree(usb) == before
+
+
+def test_a_wait_the_server_asks_for_is_said_when_it_begins(setup) -> None:
+    """QA repro_05: while the server answered 503 with Retry-After, publish waited in
+    silence (up to 5 minutes per attempt). The window shows these notes as they come."""
+    capped = SyncSettings(chunk_size=64 * 1024, timeout=2.0, retry=RetryPolicy(
+        max_attempts=6, base_delay=0.01, max_delay=0.05, max_retry_after=3.0))
+    for asked, said in [(3, "asked to wait 3 s; trying again at"),
+                        (3600, "asked to wait 3600 s; waiting 3 s at most, then trying "
+                               "again at")]:  # fmt: skip
+        admin(setup.server, "POST", "faults", {"action": "status", "status": 503,
+                                               "retry_after": asked, "method": "POST",
+                                               "path_prefix": "/v1/uploads"})  # fmt: skip
+        seen: list = []
+
+        def timed(event, seen=seen) -> None:
+            seen.append((time.monotonic(), event))
+
+        Publisher(setup.library, "api", setup.kit, settings=capped, on_event=timed).run()
+        done = time.monotonic()
+        notes = [(t, e.message) for t, e in seen if e.kind == "note" and e.state == "waiting"]
+        assert len(notes) == 1, notes
+        when, message = notes[0]
+        assert re.fullmatch(re.escape("The server answered 503 (Service Unavailable) and " + said)
+                            + r" \d\d:\d\d:\d\d \(attempt 2 of 6\)…", message), message
+        assert done - when > 2.5  # said as the wait began, not once it was over
+        setup.episodes.append({"id": f"more-{asked}", "title": f"More {asked}",
+                               "data": mp4_bytes(50_000, seed=asked)})  # something to send
+        setup.write()

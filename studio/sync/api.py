@@ -26,11 +26,12 @@ from studio.sync.kit import DesiredCollection, RemoteCollection, RemoteEpisode
 from studio.sync.retry import (
     RETRY_STATUSES,
     RetryPolicy,
+    WaitFn,
     describe_exception,
     describe_status,
+    pause,
     retry_after_of,
     server_detail,
-    wait,
 )
 from studio.sync.tus import Authenticator
 from studio.tasks import CancelToken
@@ -56,11 +57,13 @@ class SeriesApi:
     """The JSON side of the API at ``base_url`` (e.g. ``https://series.example``)."""
 
     def __init__(self, base_url: str, http: httpx.Client, auth: Authenticator | None = None,
-                 retry: RetryPolicy | None = None) -> None:  # fmt: skip
+                 retry: RetryPolicy | None = None,
+                 on_wait: WaitFn | None = None) -> None:  # fmt: skip
         self.base_url = base_url.rstrip("/")
         self.http = http
         self.auth = auth
         self.retry = retry or RetryPolicy()
+        self.on_wait = on_wait  # told before a long pause between attempts
 
     @property
     def uploads_url(self) -> str:
@@ -99,7 +102,7 @@ class SeriesApi:
                         "attempts in a row; the last one: {what}.", failures).format(
                         attempts=failures, what=what),
                     attempts=failures, what=what)
-            wait(self.retry.delay(failures, after), cancel)
+            pause(self.retry, failures, what, after, cancel, self.on_wait)
 
     @staticmethod
     def _rejected(r: httpx.Response, doing: str) -> ServerRejected:

@@ -31,13 +31,14 @@ its own thread (a queued signal) and never touch widgets in the callback.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.app import Busy, one_at_a_time
@@ -65,7 +66,7 @@ from studio.sync.kit import (
     sha256_file,
 )
 from studio.sync.recovery import Recovery
-from studio.sync.retry import TransferProgress
+from studio.sync.retry import TransferProgress, Waiting, waiting_message
 from studio.sync.status import SyncEvent, TargetStatus, target_status
 from studio.sync.targets import Adapter, Session, SyncSettings, open_adapter, same_folder
 from studio.tasks import Cancelled, CancelToken
@@ -117,6 +118,8 @@ class Publisher:
         self._uploaded: list[str] = []
         self._removed: list[str] = []
         self.recovery: Recovery | None = None
+        self._wait_lock = threading.Lock()
+        self._last_wait: tuple[tuple[str, int], float] | None = None
 
     # ---------------------------------------------------------------- control
     def pause(self) -> None:
@@ -128,6 +131,18 @@ class Publisher:
         """Stop soon and discard the partial uploads (complete ones are kept)."""
         self.cancelled = True
         self.token.cancel()
+
+    def _waiting(self, w: Waiting) -> None:
+        """A request waits before its next attempt (the server's Retry-After, or a backoff):
+        say so in a note, once for the uploads that meet the same answer together. Called on
+        an upload thread."""
+        with self._wait_lock:
+            key = (w.what, w.attempt)
+            last = self._last_wait
+            if last is not None and last[0] == key and abs(last[1] - w.until) < 2.0:
+                return
+            self._last_wait = (key, w.until)
+        self._emit("note", state="waiting", message=waiting_message(w))
 
     def _emit(self, kind: str, item: KitItem | None = None, **fields) -> None:
         self.on_event(SyncEvent(kind, self.target, item.key if item else None,
@@ -145,7 +160,8 @@ class Publisher:
             self.cid = kit.collection_id
             with self._alone(target, collection.title):
                 self.remote_id = self.store.ensure_record(self.target, self.cid).remote_id
-                self.adapter = self.adapter_factory(target, self.vault, self.settings)
+                settings = replace(self.settings, on_wait=self._waiting)
+                self.adapter = self.adapter_factory(target, self.vault, settings)
                 try:
                     return self._run(kit)
                 except Cancelled:

@@ -7,7 +7,10 @@
 - :class:`SpeedMeter`: bytes per second over a sliding window; :class:`Tracker`
   turns positions into throttled :class:`TransferProgress` callbacks. One of
   each per transfer (not shared between threads).
-- :func:`wait`: sleep that wakes up at once when the :class:`CancelToken` is set.
+- :func:`wait`: sleep that wakes up at once when the :class:`CancelToken` is set;
+  :func:`pause` waits before a retry and first tells a :data:`WaitFn` about a long
+  pause (:class:`Waiting`, said by :func:`waiting_message`), so that a creator
+  never stares at a silent terminal while the server asked us to wait.
 """
 
 from __future__ import annotations
@@ -69,6 +72,62 @@ def retry_after_of(response: httpx.Response) -> float | None:
     if response.status_code not in (429, 503):
         return None
     return parse_retry_after(response.headers.get("Retry-After"))
+
+
+NOTICE_AFTER = 2.0  # seconds: a shorter pause before a retry is not worth a line
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A pause before trying a request again, long enough to tell the creator about."""
+
+    seconds: float  # how long this pause lasts
+    until: float  # when the next attempt starts (time.time())
+    what: str  # the failure that caused it, in words
+    attempt: int  # the attempt that comes next
+    attempts: int  # the most there will be
+    asked: float | None = None  # what the server's Retry-After asked for (maybe more)
+
+
+WaitFn = Callable[[Waiting], None]
+
+
+def pause(policy: RetryPolicy, failures: int, what: str, after: float | None,
+          cancel: CancelToken | None, on_wait: WaitFn | None) -> None:  # fmt: skip
+    """Wait before attempt ``failures + 1``, telling ``on_wait`` first when it is long."""
+    seconds = policy.delay(failures, after)
+    if on_wait is not None and seconds >= NOTICE_AFTER:
+        on_wait(Waiting(seconds, time.time() + seconds, what, failures + 1,
+                        policy.max_attempts, after))  # fmt: skip
+    wait(seconds, cancel)
+
+
+def say_duration(seconds: float) -> str:
+    """``45 s``, ``5 min``, ``2 min 30 s``."""
+    s = max(0, round(seconds))
+    if s < 100:
+        return tr("{n} s").format(n=s)
+    minutes, s = divmod(s, 60)
+    if s == 0:
+        return tr("{m} min").format(m=minutes)
+    return tr("{m} min {s} s").format(m=minutes, s=s)
+
+
+def waiting_message(w: Waiting) -> str:
+    """``The server answered 503 (Service Unavailable) and asked to wait 30 s; trying again at
+    14:02:10 (attempt 2 of 8)…``: why nothing moves, until when, and how many tries are left."""
+    what = w.what[:1].upper() + w.what[1:]
+    clock = time.strftime("%H:%M:%S", time.localtime(w.until))
+    fields = {"what": what, "clock": clock, "attempt": w.attempt, "attempts": w.attempts,
+              "wait": say_duration(w.seconds)}  # fmt: skip
+    if w.asked is not None and w.asked > w.seconds + 0.5:
+        return tr("{what}; waiting {wait} at most, then trying again at {clock} (attempt "
+                  "{attempt} of {attempts})…").format(**fields)
+    if w.asked is not None:
+        return tr("{what}; trying again at {clock} (attempt {attempt} of {attempts})…").format(
+            **fields)
+    return tr("{what}; trying again in {wait}, at {clock} (attempt {attempt} of "
+              "{attempts})…").format(**fields)
 
 
 def wait(seconds: float, cancel: CancelToken | None) -> None:

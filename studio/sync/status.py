@@ -31,7 +31,9 @@ class SyncEvent:
     rejected; ``message`` holds the remote id when done), ``item`` (an item
     changed state: pending, uploading, uploaded, registered), ``progress``
     (bytes ``sent`` of ``total`` at ``speed`` bytes/s) or ``note`` (a
-    ``message`` worth showing, e.g. a session expired and was replaced).
+    ``message`` worth showing, e.g. a session expired and was replaced; state
+    ``waiting``: the server asked to wait, or it keeps failing, and the message
+    says until when, before the pause begins).
     ``item`` is the episode id or ``cover``; ``label`` names it for people.
     """
 

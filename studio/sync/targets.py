@@ -33,7 +33,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Protocol
 
@@ -57,7 +57,14 @@ from studio.sync.kit import (
     plain_file_name,
     sha256_file,
 )
-from studio.sync.retry import ProgressFn, RetryPolicy, SpeedMeter, Throttle, TransferProgress
+from studio.sync.retry import (
+    ProgressFn,
+    RetryPolicy,
+    SpeedMeter,
+    Throttle,
+    TransferProgress,
+    WaitFn,
+)
 from studio.sync.tus import MiB, TusClient
 from studio.tasks import CancelToken
 
@@ -76,6 +83,9 @@ class SyncSettings:
     retry: RetryPolicy = RetryPolicy()
     timeout: float = 30.0  # seconds without progress on a connection
     connect_timeout: float = 10.0  # seconds to open a connection (at most ``timeout``)
+    # told before a long pause between attempts (e.g. the server's Retry-After), from any
+    # upload thread; the engine sets it to emit a note
+    on_wait: WaitFn | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -465,9 +475,10 @@ def _open_series_api(target: TargetRecord, vault: Vault, settings: SyncSettings)
     vault.check()
     http = http_client(settings)
     auth = series_api_auth(target, vault, http)
-    api = SeriesApi(target.location, http, auth, settings.retry)
+    api = SeriesApi(target.location, http, auth, settings.retry, settings.on_wait)
     tus = TusClient(http, auth=auth, chunk_size=settings.chunk_size, checksum=settings.checksum,
-                    throttle=Throttle(settings.bandwidth), retry=settings.retry)  # fmt: skip
+                    throttle=Throttle(settings.bandwidth), retry=settings.retry,
+                    on_wait=settings.on_wait)  # fmt: skip
     return SeriesApiAdapter(api, tus, http)
 
 

@@ -56,11 +56,12 @@ from studio.sync.retry import (
     RetryPolicy,
     Throttle,
     Tracker,
+    WaitFn,
     describe_exception,
     describe_status,
+    pause,
     retry_after_of,
     server_detail,
-    wait,
 )
 from studio.tasks import CancelToken
 
@@ -141,6 +142,7 @@ class TusClient:
         checksum: bool = True,
         throttle: Throttle | None = None,
         retry: RetryPolicy | None = None,
+        on_wait: WaitFn | None = None,
     ) -> None:
         self._own_http = http is None
         self.http = http or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
@@ -150,6 +152,7 @@ class TusClient:
         self.checksum = checksum
         self.throttle = throttle or Throttle(None)
         self.retry = retry or RetryPolicy()
+        self.on_wait = on_wait  # told before a long pause between attempts (any thread)
         self._caps: dict[str, TusCapabilities] = {}
         self._lock = threading.Lock()
 
@@ -206,7 +209,7 @@ class TusClient:
                     "The upload stopped after {attempts} failed attempts in a row; the last "
                     "one: {what}.", failures).format(attempts=failures, what=what),
                 attempts=failures, what=what)
-        wait(self.retry.delay(failures, after), cancel)
+        pause(self.retry, failures, what, after, cancel, self.on_wait)
 
     @staticmethod
     def _fail(r: httpx.Response, doing: str) -> ServerRejected:
