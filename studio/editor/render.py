@@ -19,7 +19,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -143,6 +143,9 @@ def render(
                 # times are guessed, so cut a stream-copied MP4 of the same frames.
                 src = _as_mp4(src, work / "source.mp4", cancel, label)
                 offset = keyframes.default_index().timeline(src).start_us_in_container
+            if plan.audio == "copy" and _sound_ends_early(src, plan, offset):
+                # Copied sound cannot be lengthened: encode it, and silence ends it.
+                plan = replace(plan, audio="encode")
             result = _copy_or_smart(src, plan, part, work, offset, audio_filter, settings,
                                     progress, cancel, label)  # fmt: skip
         part.replace(dest)
@@ -165,6 +168,19 @@ def _as_mp4(src: Path, dest: Path, cancel, label: str) -> Path:
     out = ffmpeg.output(*streams, str(dest), c="copy", f="mp4")
     run_ffmpeg(compile_args(out), what=tr("Preparing {what}").format(what=label), cancel=cancel)
     return dest
+
+
+def _sound_ends_early(src: Path, plan: CutPlan, offset: int) -> bool:
+    """Whether the first sound of ``src`` (an MP4: its tracks state their length) ends
+    more than half a frame before the plan's out point, as in screen recordings and
+    camera files whose sound stops a little before the picture."""
+    half = Fraction(US) / plan.output.frame_rate / 2
+    with av.open(str(src)) as c:
+        if not c.streams.audio or not c.streams.audio[0].duration:
+            return False
+        a = c.streams.audio[0]
+        end = ((a.start_time or 0) + a.duration) * a.time_base * US
+    return end < plan.end + offset - half
 
 
 def _audio_args(plan: CutPlan, settings, audio_filter) -> tuple[dict, object | None]:
@@ -191,8 +207,11 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
         if plan.audio == "none":
             return []
         aud = stream["a:0"]
-        if plan.audio == "encode" and audio_filter:
-            aud = aud.filter("loudnorm", **audio_filter).filter("aresample", 48000)
+        if plan.audio == "encode":
+            if audio_filter:
+                aud = aud.filter("loudnorm", **audio_filter).filter("aresample", 48000)
+            # Sound that ends before the picture is ended with silence (-t stops it).
+            aud = aud.filter("apad")
         return [aud]
 
     if single_copy:
@@ -254,12 +273,12 @@ def _reencode(src, info, plan, part, offset, audio_filter, settings, progress, c
     argv += ["-filter_complex", chain, "-map", "[vout]"]
     if plan.audio != "none":
         argv += ["-map", "0:a:0"]
+        af = []
         if audio_filter:
-            af = ",".join([
-                "loudnorm=" + ":".join(f"{k}={v}" for k, v in audio_filter.items()),
-                "aresample=48000",
-            ])  # fmt: skip
-            argv += ["-af", af]
+            af = ["loudnorm=" + ":".join(f"{k}={v}" for k, v in audio_filter.items()),
+                  "aresample=48000"]  # fmt: skip
+        # Sound that ends before the picture is ended with silence (-t stops it).
+        argv += ["-af", ",".join([*af, "apad"])]
         argv += ["-c:a", "aac", "-b:a", settings.audio_bitrate, "-ar", "48000", "-ac", "2"]
     argv += [
         "-frames:v", str(plan.frames), "-t", fftime(plan.duration),
@@ -314,6 +333,11 @@ def verify(path: Path, plan: CutPlan, label: str, *, timestamps: bool = False) -
         raise RenderError(
             tr("The render of {what} has a frame {seconds} s after the one before it, "
                "instead of one frame duration.").format(what=label, seconds=_say_s(gap))
+        )  # fmt: skip
+    if vstart > fd / 2:
+        raise RenderError(
+            tr("The render of {what} shows its first frame {seconds} s late: sound and picture "
+               "would be out of step.").format(what=label, seconds=_say_s(vstart))
         )  # fmt: skip
     if abs(vdur - plan.duration) > fd:
         raise RenderError(

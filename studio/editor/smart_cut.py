@@ -160,7 +160,14 @@ def _join_listing(src, plan, work, offset, half, made, direct) -> Path:
 
 def _run_join(src, plan, part, listing, offset, audio_of, audio_kwargs, cancel, label,
               steps) -> None:  # fmt: skip
-    vid = ffmpeg.input(str(listing), f="concat", safe=0)["v:0"]
+    concat_opts = {}
+    if plan.segments[0].mode == "copy":
+        # The list starts with the source itself, and the concat demuxer's start
+        # time is the earliest of ALL its streams (AAC priming, or sound that
+        # starts before the picture), which ffmpeg would subtract from the
+        # picture only. Seeking to 0 as a timestamp keeps its times as listed.
+        concat_opts = {"seek_timestamp": 1, "ss": 0}
+    vid = ffmpeg.input(str(listing), f="concat", safe=0, **concat_opts)["v:0"]
     src_audio = ffmpeg.input(str(src), ss=fftime(plan.start + offset), t=fftime(plan.duration))
     # -t also ends the sound with the picture (a filter such as loudnorm may pad it).
     out = ffmpeg.output(vid, *audio_of(src_audio), str(part), vcodec="copy", f="mp4",
