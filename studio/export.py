@@ -32,7 +32,7 @@ from studio.domain.timecode import format_duration
 from studio.editor.cut_plan import CutPlan, RenderSettings, plan_cut
 from studio.editor.cut_points import cut_points
 from studio.editor.render import render
-from studio.i18n import tr
+from studio.i18n import ntr, tr
 from studio.store.library import Library
 from studio.sync.kit import KIT_FORMAT, MANIFEST, plain_file_name, sha256_file
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
@@ -116,6 +116,15 @@ def plan_export(lib: Library, collection: Collection, settings: RenderSettings) 
         name = f"{ep.position:0{width}d} - {safe_filename(ep.title or 'Episode')}.mp4"
         jobs.append(EpisodeJob(ep, media, plan, name, render_key(ep, settings, profile.id, plan)))
     return ExportPlan(collection, jobs, settings)
+
+
+class ExportIncomplete(UserError):
+    """Some episodes could not be rendered; the others were (``result`` says which)."""
+
+    def __init__(self, message: str, result: ExportResult, failed: list[tuple]) -> None:
+        super().__init__(message)
+        self.result = result
+        self.failed = failed  # (EpisodeJob, UserError), in episode order
 
 
 @dataclass
@@ -218,7 +227,9 @@ def export_collection(
 ) -> ExportResult:
     """Render what is missing or changed into ``folder`` and write the manifest.
 
-    ``on_episode(job, "rendered" | "reused")`` is called after each episode.
+    ``on_episode(job, "rendered" | "reused" | "failed")`` is called after each episode.
+    An episode that cannot be rendered does not stop the others: once they are
+    done, :class:`ExportIncomplete` says which failed and why.
     ``write_cover(folder)`` writes the cover and returns its file name. Refuses a
     folder that another export is writing to, that holds another collection's
     kit, or where it would write over a file it did not write.
@@ -295,6 +306,7 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
             on_episode(job, "reused")
 
     # Phase 2: render the rest, recording each one as soon as it is done.
+    failed: list[tuple[EpisodeJob, UserError]] = []
     for job in [j for j in plan.jobs if j.key not in reusable]:
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -305,10 +317,20 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
         def scaled(p: Progress, base=base, weight=weight, name=name) -> None:
             progress(Progress(base + weight * (p.fraction or 0.0), total, name))
 
-        r = render(job.media.path, job.media.info, job.plan, dest, settings=plan.settings,
-                   progress=scaled, cancel=cancel,
-                   label=tr("episode {n} '{title}'").format(
-                       n=job.episode.position, title=job.episode.title))  # fmt: skip
+        try:
+            r = render(job.media.path, job.media.info, job.plan, dest, settings=plan.settings,
+                       progress=scaled, cancel=cancel,
+                       label=tr("episode {n} '{title}'").format(
+                           n=job.episode.position, title=job.episode.title))  # fmt: skip
+        except UserError as exc:
+            # One episode that cannot be rendered does not stop the others; its
+            # previous file (if any) stays listed, as after a cancel.
+            failed.append((job, exc))
+            done += weight
+            progress(Progress(done, total, job.file_name))
+            if on_episode is not None:
+                on_episode(job, "failed")
+            continue
         pending.pop(job.file_name, None)
         entries.append(_entry(job, {"sha256": sha256_file(dest), "size": r.size,
                                     "frames": r.frames, "duration_us": r.duration_us,
@@ -320,6 +342,13 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
         _write_json_atomic(folder / MANIFEST, listed())
         if on_episode is not None:
             on_episode(job, "rendered")
+
+    if failed:
+        if write_cover is not None:
+            result.cover = write_cover(folder)
+        _write_json_atomic(folder / MANIFEST, listed())
+        result.manifest = folder / MANIFEST
+        raise ExportIncomplete(_say_failed(folder, len(plan.jobs), failed), result, failed)
 
     # Phase 3, every episode done: the files of episodes that are gone, or that now
     # have another name, go.
@@ -334,6 +363,19 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
     _write_json_atomic(folder / MANIFEST, manifest())
     result.manifest = folder / MANIFEST
     return result
+
+
+def _say_failed(folder: Path, total: int, failed: list[tuple[EpisodeJob, UserError]]) -> str:
+    """A line saying how many episodes could not be rendered, then one line each."""
+    n = len(failed)
+    if n == total:
+        head = ntr("The episode could not be rendered:",
+                   "None of the {n} episodes could be rendered:", n).format(n=n)  # fmt: skip
+    else:
+        head = ntr("{n} of {total} episodes could not be rendered; the others are in "
+                   "{folder}:", "{n} of {total} episodes could not be rendered; the others "
+                   "are in {folder}:", n).format(n=n, total=total, folder=folder)  # fmt: skip
+    return "\n".join([head, *(f"- {exc}" for _job, exc in failed)])
 
 
 def _entry(job: EpisodeJob, facts: dict) -> dict:
@@ -383,9 +425,11 @@ def render_preview(
 
     The creator sees the real cut (and any re-encoded frames) before exporting all.
     """
+    from studio.actions import refresh_media_status
     from studio.domain.timecode import TimeRange
 
     c = lib.collection(episode.collection_id)
+    refresh_media_status(lib, [episode.media_fingerprint])  # gone: a copy may hold the clip
     media = require_media(episode, lib.media(episode.media_fingerprint), c.title)
     profile = load_profile(c.profile)
     span = int(seconds * 1_000_000)

@@ -350,3 +350,32 @@ def test_cli_export_mistakes_are_one_line_errors(tmp_path, clip_vertical):
         assert out.returncode == 2, out.stderr
         assert "Traceback" not in out.stderr and says in out.stderr
         assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_an_episode_that_cannot_be_rendered_does_not_stop_the_others(ctx, collection,
+                                                                     tmp_path):  # fmt: skip
+    """The drive of episode 1's clip is unplugged after the export was planned: episodes 2
+    and 3 are still rendered and listed, the error names episode 1 and why, and the next
+    export (the clip back) renders episode 1 only."""
+    c = ctx.library.collection(collection.id)
+    plan = plan_export(ctx.library, c, RenderSettings())
+    first = Path(plan.jobs[0].media.path)
+    away = first.with_name("unplugged.mp4")
+    first.rename(away)
+    states = []
+    with pytest.raises(UserError) as failed:
+        export_collection(ctx.library, plan, tmp_path / "kit",
+                          on_episode=lambda job, state: states.append(
+                              (job.episode.position, state)))  # fmt: skip
+    message = str(failed.value)
+    assert message.splitlines()[0].startswith("1 of 3 episodes could not be rendered")
+    assert "episode 1" in message and "missing" in message and "episode 2" not in message
+    assert states == [(1, "failed"), (2, "rendered"), (3, "rendered")]
+    listed = json.loads((tmp_path / "kit" / MANIFEST).read_text())["episodes"]
+    assert [e["position"] for e in listed] == [2, 3]
+    assert all((tmp_path / "kit" / e["file"]).is_file() for e in listed)
+
+    away.rename(first)
+    result = export(ctx, c, tmp_path / "kit")
+    assert len(result.rendered) == 1 and result.rendered[0].startswith("01 - ")
+    assert len(result.reused) == 2

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -330,6 +332,28 @@ def test_an_export_failure_names_the_folder_as_typed(window, qtbot, monkeypatch,
     assert "kit <i>final<i> & co" in shown.toPlainText()
     assert dialog.export_button.isEnabled() and dialog.close_button.isVisible()
     assert taken.read_text() == "a file where the folder should be"
+
+
+def test_an_episode_that_cannot_be_rendered_shows_as_failed_in_the_export_dialog(
+        window, qtbot, monkeypatch, tmp_path, clip_vertical):  # fmt: skip
+    """Its clip is gone once the export starts: its row says Failed, and the line below
+    says which episode and why, in red."""
+    from PySide6.QtGui import QTextDocument
+
+    clip = Path(shutil.copy(clip_vertical, tmp_path / "on-a-drive.mp4"))
+    dialog = export_dialog_of_one_clip(window, qtbot, monkeypatch, clip)
+    dialog.folder.setText(str(tmp_path / "kit"))
+    clip.unlink()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "c62828" in dialog.status.text(), timeout=30_000)
+    assert dialog.table.cellWidget(0, 4).format() == "Failed"
+    shown = QTextDocument()
+    shown.setHtml(dialog.status.text())
+    said = shown.toPlainText()
+    assert said.startswith("The episode could not be rendered:")
+    assert "episode 1 'on-a-drive'" in said and "missing" in said
+    if shot := os.environ.get("STUDIO_TEST_SHOT"):
+        dialog.grab().save(shot)
 
 
 @pytest.fixture

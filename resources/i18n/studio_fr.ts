@@ -746,7 +746,17 @@
         <translation>{0:.0f} s</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
+        <source>Failed</source>
+        <translation>Échec</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This episode could not be rendered: see below why.</source>
+        <translation>Cet épisode n’a pas pu être rendu&#xa0;: la raison est donnée en dessous.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>

@@ -87,7 +87,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         def done(job, state: str) -> None:
             bar.finish()
-            said = tr("rendered {file}") if state == "rendered" else tr("unchanged {file}")
+            said = {"rendered": tr("rendered {file}"), "reused": tr("unchanged {file}"),
+                    "failed": tr("could not render {file}")}[state]  # fmt: skip
             say(said.format(file=job.file_name))
 
         result = export.export_collection(

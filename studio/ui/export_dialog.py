@@ -223,8 +223,12 @@ class ExportDialog(QDialog):
         def episode_done(value) -> None:
             key, state = value
             bar = self.table.cellWidget(rows[key], 4)
-            set_fraction(bar, 1.0)
-            bar.setFormat(self.tr("Done") if state == "rendered" else self.tr("Unchanged"))
+            set_fraction(bar, 0.0 if state == "failed" else 1.0)
+            if state == "failed":
+                bar.setFormat(self.tr("Failed"))
+                bar.setToolTip(self.tr("This episode could not be rendered: see below why."))
+            else:
+                bar.setFormat(self.tr("Done") if state == "rendered" else self.tr("Unchanged"))
 
         self.overall.setRange(0, BAR_STEPS)
         set_fraction(self.overall, 0.0)
