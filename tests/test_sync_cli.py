@@ -23,6 +23,7 @@ from studio.sync.credentials import TokenSet, Vault
 
 series_server = sync_helpers.series_server
 memory_keyring = sync_helpers.memory_keyring
+blackhole = sync_helpers.blackhole
 
 
 def _env(tmp_path: Path) -> dict:
@@ -206,3 +207,93 @@ def test_publish_says_when_the_server_asks_it_to_wait(tmp_path, walks, series_se
     err = capsys.readouterr().err
     assert re.search(r"^The server answered 503 \(Service Unavailable\) and asked to wait 3 s; "
                      r"trying again at \d\d:\d\d:\d\d \(attempt 2 of 8\)…$", err, re.M), err
+
+
+def test_status_with_the_platform_down_says_so_at_once_and_shows_the_record(
+        tmp_path, walks, series_server, memory_keyring, blackhole, capsys) -> None:  # fmt: skip
+    """QA repro_15: status was silent for ~45 s (8 attempts), then showed the stored state
+    as if current."""
+    lib_arg = ["--library", str(walks)]
+    _signed_in_target(walks, series_server)
+    assert main([*lib_arg, "publish", "Walks", "--target", "srv"]) == 0
+    series_server.stop()
+    for url, what in [(series_server.url, "could not connect to the server"),
+                      (blackhole.url, "could not connect in time")]:  # fmt: skip
+        with Library.open(walks) as lib, lib.transaction():  # the platform moved, or hangs
+            lib.conn.execute("UPDATE sync_targets SET location = ? WHERE name = 'srv'", [url])
+        capsys.readouterr()
+        started = time.monotonic()
+        assert main([*lib_arg, "status", "Walks"]) == 0
+        took = time.monotonic() - started
+        out = capsys.readouterr().out
+        lines = out.splitlines()
+        assert took < 15, took
+        assert re.fullmatch(re.escape(f"srv: cannot reach {url} ({what}); below is the record "
+                                      "of the last publish (") + r"\d{4}-\d\d-\d\d \d\d:\d\d"
+                            + re.escape("), not checked now."), lines[0]), out
+        assert lines[1].startswith("srv (series-api): remote id ") and \
+            lines[1].endswith(", processing (last known)"), out  # fmt: skip
+        assert any(line.startswith("1. c1") for line in lines), out
+
+
+def test_status_exits_1_and_names_an_episode_the_platform_rejected(
+        tmp_path, walks, series_server, memory_keyring, capsys) -> None:  # fmt: skip
+    """QA: status exited 0 when the platform had rejected an episode (publish exits 1)."""
+    import json
+
+    from studio.sync.actions import default_kit_folder
+    from studio.sync.engine import Publisher
+
+    lib_arg = ["--library", str(walks)]
+    _signed_in_target(walks, series_server)
+    assert main([*lib_arg, "targets", "add", "usb", str(tmp_path / "usb")]) == 0
+    assert main([*lib_arg, "publish", "Walks", "--target", "usb"]) == 0  # renders the kit
+    with Library.open(walks) as lib:
+        kit = default_kit_folder(walks, lib.find_collection("Walks").id)
+    manifest = json.loads((kit / "manifest.json").read_text())
+    manifest["episodes"][1]["duration_us"] = 21 * 60 * 1_000_000  # too long for the platform
+    (kit / "manifest.json").write_text(json.dumps(manifest))
+    assert Publisher(walks, "srv", kit).run().status == "rejected"
+    capsys.readouterr()
+    assert main([*lib_arg, "status", "Walks"]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^2\. c2 +rejected +The episode is longer than 20 minutes\.$", out, re.M)
+    assert "'srv' rejected 2. c2; the reasons are above. Fix it, then publish again: studio " \
+        "publish 'Walks' --target srv" in out  # fmt: skip
+    assert main([*lib_arg, "status", "Walks", "--offline", "--target", "srv"]) == 1
+
+
+def test_status_says_what_changed_since_the_last_publish(
+        tmp_path, walks, series_server, memory_keyring, capsys) -> None:  # fmt: skip
+    """QA: a retitled episode (or a new price) showed as "published" with its new title,
+    although the platform still had the old one."""
+    from studio import actions
+
+    lib_arg = ["--library", str(walks)]
+    _signed_in_target(walks, series_server)
+    assert main([*lib_arg, "targets", "add", "usb", str(tmp_path / "usb")]) == 0
+    for target in ("srv", "usb"):
+        assert main([*lib_arg, "publish", "Walks", "--target", target]) == 0
+    with Library.open(walks) as lib:
+        c = lib.find_collection("Walks")
+        first = lib.episodes(c.id)[0]
+        lib.update_episode(first.with_(title="Sunrise"))
+        actions.set_collection_fields(lib, c, price="5.99")
+    for offline in ([], ["--offline"]):  # the platform's own state; or, offline, the kit's
+        capsys.readouterr()
+        assert main([*lib_arg, "status", "Walks", *offline]) == 0
+        out = capsys.readouterr().out
+        for target in ("srv", "usb"):
+            section = out[out.index(f"{target} ("):]
+            assert "  changed here since the last publish: the price (there: 4.99 USD)" in \
+                section, out  # fmt: skip
+            assert re.search(r"^1\. Sunrise +published, changed here +title changed since the "
+                             r"last publish \(there: 'c1'\)$", section, re.M), out
+            assert re.search(r"^2\. c2 +published$", section, re.M), out
+            assert f"These changes reach '{target}' when you publish again: studio publish " \
+                f"'Walks' --target {target}" in section  # fmt: skip
+    assert main([*lib_arg, "publish", "Walks", "--target", "srv"]) == 0
+    capsys.readouterr()
+    assert main([*lib_arg, "status", "Walks", "--target", "srv"]) == 0
+    out = capsys.readouterr().out
+    assert "changed" not in out and re.search(r"^1\. Sunrise +published$", out, re.M), out

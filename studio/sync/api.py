@@ -8,7 +8,8 @@ desired state under a client-generated id (repeating it changes nothing),
 Every call is retried on transient failures (connection errors, timeouts,
 408/429/5xx with ``Retry-After`` honoured) up to the :class:`RetryPolicy`;
 a 401 renews the sign-in once through the :class:`Authenticator`, a second
-401 raises :class:`AuthRequired`. Errors carry the server's problem
+401 raises :class:`AuthRequired`. When the last attempt got no answer at all, the
+:class:`RetriesExhausted` raised is an :class:`Unreachable`. Errors carry the server's problem
 ``detail`` and, for 422, the list of problems per episode.
 
 Threading: thread-safe (httpx's client is); calls block their caller.
@@ -21,7 +22,7 @@ from typing import Any
 import httpx
 
 from studio.i18n import ntr, tr
-from studio.sync.errors import AuthRequired, RetriesExhausted, ServerRejected
+from studio.sync.errors import AuthRequired, RetriesExhausted, ServerRejected, Unreachable
 from studio.sync.kit import DesiredCollection, RemoteCollection, RemoteEpisode
 from studio.sync.retry import (
     RETRY_STATUSES,
@@ -77,12 +78,12 @@ class SeriesApi:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             used = self.auth.headers() if self.auth is not None else {}
-            after = None
+            after, answered = None, True
             try:
                 r = self.http.request(method, url, json=json,
                                       headers={"Accept": "application/json", **used})
             except httpx.TransportError as exc:
-                what = describe_exception(exc)
+                what, answered = describe_exception(exc), False
             else:
                 if r.status_code == 401 and self.auth is not None:
                     if refreshed:
@@ -96,7 +97,7 @@ class SeriesApi:
                 what, after = describe_status(r), retry_after_of(r)
             failures += 1
             if failures >= self.retry.max_attempts:
-                raise RetriesExhausted(
+                raise (RetriesExhausted if answered else Unreachable)(
                     ntr("The request to the server failed after {attempts} attempt; the last "
                         "one: {what}.", "The request to the server failed after {attempts} "
                         "attempts in a row; the last one: {what}.", failures).format(

@@ -83,8 +83,9 @@ def unreachable(target: str, url: str, exc: BaseException) -> Unreachable:
             target=target, url=url, what=what)
     else:
         message = tr("Cannot reach {url}: {what}.").format(url=url, what=what)
-    return Unreachable(message, hint=tr("Check that you are online and that the address is "
-                                        "right (studio targets list), then try again."))
+    return Unreachable(message, attempts=1, what=what,
+                       hint=tr("Check that you are online and that the address is right "
+                               "(studio targets list), then try again."))  # fmt: skip
 
 
 def make_pkce() -> tuple[str, str]:

@@ -45,6 +45,7 @@ from studio.app import Busy, one_at_a_time
 from studio.i18n import ntr, tr
 from studio.store.library import Library
 from studio.store.sync_state import ItemRecord, SyncStore
+from studio.sync.changes import desired_state
 from studio.sync.credentials import Vault
 from studio.sync.errors import (
     AuthRequired,
@@ -56,9 +57,7 @@ from studio.sync.errors import (
     UploadGone,
 )
 from studio.sync.kit import (
-    COVER,
     DesiredCollection,
-    DesiredEpisode,
     Kit,
     KitItem,
     RemoteCollection,
@@ -396,14 +395,7 @@ class Publisher:
 
     # --------------------------------------------------------------- register
     def _desired(self, kit: Kit) -> DesiredCollection:
-        rows = self.store.items(self.target, self.cid)
-        eps = tuple(DesiredEpisode(e.key, e.title, e.duration_us, rows[e.key].size,
-                                   rows[e.key].sha256, rows[e.key].upload_id or "",
-                                   e.free_preview) for e in kit.episodes)  # fmt: skip
-        cover = rows.get(COVER) if kit.cover else None
-        return DesiredCollection(kit.title, kit.description, kit.price_minor, kit.currency,
-                                 cover.upload_id if cover else None,
-                                 cover.sha256 if cover else None, eps)  # fmt: skip
+        return desired_state(kit, self.store.items(self.target, self.cid))
 
     def _register(self, kit: Kit) -> tuple[bool, RemoteCollection]:
         for attempt in range(2):

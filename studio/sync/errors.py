@@ -24,10 +24,6 @@ class NoKeyring(SyncError):
     """No system keyring is available, so no secret can be kept (and none was)."""
 
 
-class Unreachable(SyncError):
-    """The server did not answer at all (no connection, or none in time): nothing was sent."""
-
-
 class SignInFailed(SyncError):
     """The sign-in in the browser did not complete (refused, wrong state, timeout)."""
 
@@ -76,3 +72,7 @@ class FolderTaken(SyncError):
     def __init__(self, message: str, *, remote_id: str, title: str, folder: str) -> None:
         super().__init__(message)
         self.remote_id, self.title, self.folder = remote_id, title, folder
+
+
+class Unreachable(RetriesExhausted):
+    """The server did not answer at all (no connection, or none in time)."""

@@ -20,6 +20,7 @@ from studio.store.library import Library
 from studio.store.sync_state import SyncStore
 from studio.sync.credentials import Vault
 from studio.sync.kit import RemoteCollection
+from studio.sync.retry import RetryPolicy
 from studio.sync.targets import SyncSettings, open_adapter
 
 
@@ -117,18 +118,26 @@ def collection_status(lib: Library, collection_id: str) -> list[TargetStatus]:
     return [target_status(store, r.target, collection_id) for r in store.records(collection_id)]
 
 
+# A status query asks once and briefly: a platform that does not answer is said within
+# seconds (and the record of the last publish shown), not after minutes of retries.
+STATUS_CHECK = SyncSettings(timeout=10.0, connect_timeout=4.0,
+                            retry=RetryPolicy(max_attempts=1, max_retry_after=3.0))
+
+
 def refresh_remote(library_path: str | os.PathLike, target: str, collection_id: str, *,
                    vault: Vault | None = None,
-                   settings: SyncSettings | None = None) -> RemoteCollection | None:  # fmt: skip
-    """Ask the target for the collection's processing status and record it."""
+                   settings: SyncSettings = STATUS_CHECK) -> RemoteCollection | None:  # fmt: skip
+    """Ask the target for the collection's processing status and record it.
+
+    Raises :class:`~studio.sync.errors.Unreachable` when the platform does not answer
+    (within ``settings``' connect timeout), other SyncErrors when it refuses."""
     lib = Library.open(library_path, check=False)
     try:
         store = SyncStore(lib)
         rec = store.record(target, collection_id)
         if rec is None or rec.registered_digest is None:
             return None
-        adapter = open_adapter(store.get_target(target), vault or Vault(),
-                               settings or SyncSettings())  # fmt: skip
+        adapter = open_adapter(store.get_target(target), vault or Vault(), settings)
         try:
             remote = adapter.fetch(rec.remote_id, None)
         finally:
