@@ -369,7 +369,7 @@ def _say_failed(folder: Path, total: int, failed: list[tuple[EpisodeJob, UserErr
     """A line saying how many episodes could not be rendered, then one line each."""
     n = len(failed)
     if n == total:
-        head = ntr("The episode could not be rendered:",
+        head = ntr("{n} episode could not be rendered:",
                    "None of the {n} episodes could be rendered:", n).format(n=n)  # fmt: skip
     else:
         head = ntr("{n} of {total} episodes could not be rendered; the others are in "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -350,7 +350,7 @@ def test_an_episode_that_cannot_be_rendered_shows_as_failed_in_the_export_dialog
     shown = QTextDocument()
     shown.setHtml(dialog.status.text())
     said = shown.toPlainText()
-    assert said.startswith("The episode could not be rendered:")
+    assert said.startswith("1 episode could not be rendered:")
     assert "episode 1 'on-a-drive'" in said and "missing" in said
     if shot := os.environ.get("STUDIO_TEST_SHOT"):
         dialog.grab().save(shot)
