@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 
 from studio import actions
 from studio.app import AppContext
@@ -40,5 +41,60 @@ def test_publish_to_a_folder_from_the_dialog(qtbot, tmp_path, clip_vertical):
     kit = json.loads(manifests[0].read_text())
     assert len(kit["episodes"]) == 2
     assert all(w.model.states.get(e.id) for e in ctx.library.episodes(c.id))
+    w.close()
+    ctx.close()
+
+
+def test_the_dialog_refuses_a_target_the_command_refuses(qtbot, tmp_path, monkeypatch):
+    """QA: ``studio targets add`` refuses a blank name, a file given as the folder and a
+    folder another target publishes to; the window's Add a folder target took them all."""
+    from studio.store.sync_state import SyncStore
+    from studio.ui import file_dialogs
+
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    c = ctx.library.create_collection("Walks")
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.controller.open_collection(c.id)
+    dialog = PublishDialog(w)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    usb = tmp_path / "usb"
+    assert dialog.add_target("usb", FOLDER, str(usb))
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+
+    def names() -> list[str]:
+        return [t.name for t in SyncStore(ctx.library).targets()]
+
+    def said() -> str:
+        assert "c62828" in dialog.status.text(), dialog.status.text()  # in red
+        return QTextDocumentFragment.fromHtml(dialog.status.text()).toPlainText()
+
+    for name, where, message in [
+        ("  ", tmp_path / "elsewhere", "A target needs a name"),
+        ("notes", a_file, f"{a_file} is a file, not a folder"),
+        ("below", a_file / "inside", f"{a_file} is a file, so there can be no folder"),
+        ("again", tmp_path / "x" / ".." / "usb",
+         f"Target 'usb' already publishes to {usb}; publish with 'usb' (now selected)"),
+    ]:  # fmt: skip
+        assert not dialog.add_target(name, FOLDER, str(where))
+        assert said().startswith(message), said()
+        assert names() == ["usb"]
+        assert dialog.target.count() == 1 and dialog.target.currentData() == "usb"
+    assert not (tmp_path / "elsewhere").exists()
+
+    # The button names a folder target after its folder; another folder of the same name
+    # gets a name of its own (it was an uncaught "There is already a target called").
+    other = tmp_path / "b" / "usb"
+    other.mkdir(parents=True)
+    monkeypatch.setattr(file_dialogs, "existing_directory", lambda *a, **k: str(other))
+    dialog.add_folder.click()
+    assert names() == ["usb", "usb 2"] and dialog.target.currentData() == "usb 2"
+    assert dialog.status.text() == f"Publish sends the collection to usb 2 — {other}."
+    dialog.add_folder.click()  # the same folder again: refused, the first one selected
+    assert names() == ["usb", "usb 2"] and dialog.target.currentData() == "usb 2"
+    assert said().startswith(f"Target 'usb 2' already publishes to {other}")
+    dialog.close()
     w.close()
     ctx.close()

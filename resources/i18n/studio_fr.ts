@@ -1557,7 +1557,7 @@
 <context>
     <name>PublishDialog</name>
     <message>
-        <location filename="../../studio/ui/publish_dialog.py" line="+51"/>
+        <location filename="../../studio/ui/publish_dialog.py" line="+53"/>
         <source>Publish &apos;{0}&apos;</source>
         <translation>Publier «&#xa0;{0}&#xa0;»</translation>
     </message>
@@ -1647,12 +1647,17 @@
         <translation>Publier envoie la collection vers {0}.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+19"/>
+        <source>Target &apos;{0}&apos; already publishes to {1}; publish with &apos;{0}&apos; (now selected), or choose another folder.</source>
+        <translation>La destination «&#xa0;{0}&#xa0;» publie déjà dans {1}&#xa0;; publiez avec «&#xa0;{0}&#xa0;» (maintenant sélectionnée), ou choisissez un autre dossier.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Publish into this folder</source>
         <translation>Publier dans ce dossier</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+18"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>En attente de la connexion dans votre navigateur…</translation>
     </message>

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.domain.errors import UserError
 from studio.domain.sizes import format_speed
 from studio.editor.cut_plan import RenderSettings
 from studio.store.library import Library
 from studio.store.sync_state import SyncStore, TargetRecord
 from studio.sync.status import SyncEvent
-from studio.sync.targets import FOLDER, SERIES_API
+from studio.sync.targets import FOLDER, SERIES_API, check_target, check_target_name, same_folder
 from studio.ui import file_dialogs
 from studio.ui.job_table import job_table, put_bar, set_fraction, show_error
 from studio.ui.operations import Op, Task
@@ -117,28 +119,55 @@ class PublishDialog(QDialog):
         if self.task is not None:
             return  # the status says how the publish goes
         if name is None:
-            self.status.setText(self.tr("Add a target: a folder, or a platform's address."))
+            self._say(self.tr("Add a target: a folder, or a platform's address."))
         else:
-            self.status.setText(self.tr("Publish sends the collection to {0}.").format(
+            self._say(self.tr("Publish sends the collection to {0}.").format(
                 self.target.currentText()))
 
-    def add_target(self, name: str, kind: str, location: str) -> None:
-        self._store().add_target(TargetRecord(name, kind, location))
+    def add_target(self, name: str, kind: str, location: str) -> bool:
+        """Add the target and select it, after the checks ``studio targets add`` makes;
+        a refusal is said in red on the status line and nothing is added."""
+        store = self._store()
+        try:
+            check_target_name(name)
+            location = check_target(kind, location)
+            other = same_folder(kind, location, store.targets())
+            if other is None:
+                store.add_target(TargetRecord(name, kind, location))
+        except UserError as exc:
+            show_error(self.status, exc)
+            return False
+        if other is not None:
+            self.reload_targets(select=other.name)
+            show_error(self.status, self.tr(
+                "Target '{0}' already publishes to {1}; publish with '{0}' (now selected), or "
+                "choose another folder.").format(other.name, location))  # fmt: skip
+            return False
         self.reload_targets(select=name)
+        return True
 
     def choose_folder_target(self) -> None:
         folder = file_dialogs.existing_directory(self, self.tr("Publish into this folder"),
                                                  str(Path.home()))  # fmt: skip
         if folder:
-            self.add_target(Path(folder).name or "folder", FOLDER, folder)
+            self.add_target(self.free_name(Path(folder).name or "folder"), FOLDER, folder)
+
+    def free_name(self, name: str) -> str:
+        """``name``, or ``name 2``, ``name 3``… when a target is called so already (the
+        window names a folder target after its folder; two folders may share a name)."""
+        taken = {t.name for t in self._store().targets()}
+        n = 1
+        while (candidate := name if n == 1 else f"{name} {n}") in taken:
+            n += 1
+        return candidate
 
     def do_sign_in(self) -> None:
         from studio.sync.actions import login
 
         name, path = self.target.currentData(), self.controller.ctx.library_path
-        self.status.setText(self.tr("Waiting for the sign-in in your browser…"))
+        self._say(self.tr("Waiting for the sign-in in your browser…"))
         Op(lambda job: login(path, name, cancel=job.token), self.tr("Signing in")).success(
-            lambda account: (self.status.setText(self.tr("Signed in as {0}.").format(account)),
+            lambda account: (self._say(self.tr("Signed in as {0}.").format(account)),
                              self.reload_targets(select=name))).failure(
             self._failed).run(self.controller.tasks)  # fmt: skip
 
@@ -164,7 +193,7 @@ class PublishDialog(QDialog):
 
         self.table.setRowCount(0)
         self.rows.clear()
-        self.status.setText(self.tr("Preparing the files…"))
+        self._say(self.tr("Preparing the files…"))
         self.publish_button.setEnabled(False)
         self.pause_button.setEnabled(True)
         self.cancel_button.setEnabled(True)
@@ -191,9 +220,9 @@ class PublishDialog(QDialog):
         e = value
         states = self._states()
         if e.kind == "collection":
-            self.status.setText(self.tr("Collection: {0}").format(states.get(e.state, e.state)))
+            self._say(self.tr("Collection: {0}").format(states.get(e.state, e.state)))
         elif e.kind == "note":
-            self.status.setText(e.message)
+            self._say(e.message)
         elif e.item:
             row = self._row(e.item, e.label)
             if e.kind == "item":
@@ -238,12 +267,17 @@ class PublishDialog(QDialog):
     def _done(self, result) -> None:
         self.result = result
         self._finish()
-        self.status.setText(self.tr("Published: remote id {0}, status {1}.").format(
+        self._say(self.tr("Published: remote id {0}, status {1}.").format(
             result.remote_id, self._states().get(result.status, result.status)))
 
     def _stopped(self) -> None:
         self._finish()
-        self.status.setText(self.tr("Stopped. What was sent is kept: Publish again to resume."))
+        self._say(self.tr("Stopped. What was sent is kept: Publish again to resume."))
+
+    def _say(self, text: str) -> None:
+        """A plain line on the status (after a red one, which is rich text)."""
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
