@@ -98,3 +98,61 @@ def test_the_dialog_refuses_a_target_the_command_refuses(qtbot, tmp_path, monkey
     dialog.close()
     w.close()
     ctx.close()
+
+
+def test_an_episode_edited_since_the_publish_says_so(qtbot, tmp_path, clip_vertical):
+    """QA: the list said "published" of an episode retitled since the publish, as
+    ``studio status`` no longer does: it says "published, changed here", and what changed."""
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    c = ctx.library.create_collection("Ready to go")
+    actions.add_files(ctx.library, c, [clip_vertical, clip_vertical])
+    actions.set_collection_fields(ctx.library, c, price="3.99", description="Two walks")
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.controller.open_collection(c.id)
+    first, second = ctx.library.episodes(c.id)
+    dialog = PublishDialog(w)
+    qtbot.addWidget(dialog)
+    assert dialog.add_target("mine", FOLDER, str(tmp_path / "published"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result is not None or "c62828" in dialog.status.text(),
+                    timeout=120_000)  # fmt: skip
+    assert dialog.result is not None, dialog.status.text()
+    qtbot.waitUntil(lambda: w.badges.published is not None)  # read on a worker
+    dialog.close()
+
+    def badge(e) -> str:
+        return w.model.states.get(e.id, "")
+
+    def tooltip(e) -> str:
+        row = [x.id for x in w.model.episodes].index(e.id)
+        return w.model.data(w.model.index(row), Qt.ItemDataRole.ToolTipRole)
+
+    assert (badge(first), badge(second)) == ("published", "published")
+    w.controller.set_episode_title(first.id, "A new title")
+    assert (badge(first), badge(second)) == ("published, changed here", "published")
+    assert tooltip(first).endswith("published, changed here: title changed since the last "
+                                   f"publish (there: '{first.title}')")  # fmt: skip
+    assert "changed" not in tooltip(second)
+    w.controller.set_free_preview(second.id, not second.free_preview)
+    assert badge(second) == "published, changed here"
+    assert "free preview changed since the last publish" in tooltip(second)
+    w.controller.set_collection_fields(price="5.00")
+    assert w.statusBar().currentMessage().startswith(
+        "Changed here since the last publish to 'mine': the price (there: ")
+    w.controller.undo.undo()
+    w.controller.undo.undo()
+    assert (badge(first), badge(second)) == ("published, changed here", "published")
+    w.controller.undo.undo()
+    assert (badge(first), badge(second)) == ("published", "published")
+    w.controller.undo.redo()
+
+    # Opened again (a new window): read from the kit again, off the GUI thread.
+    w.close()
+    w2 = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w2)
+    w2.controller.open_collection(c.id)
+    assert w2.model.states[first.id] == "published"  # until the kit is read
+    qtbot.waitUntil(lambda: w2.model.states[first.id] == "published, changed here")
+    w2.close()
+    ctx.close()

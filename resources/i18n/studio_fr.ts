@@ -527,7 +527,7 @@
 <context>
     <name>EpisodeList</name>
     <message>
-        <location filename="../../studio/ui/episode_list.py" line="+256"/>
+        <location filename="../../studio/ui/episode_list.py" line="+261"/>
         <source>Episodes</source>
         <translation>Épisodes</translation>
     </message>
@@ -535,7 +535,7 @@
 <context>
     <name>EpisodeModel</name>
     <message>
-        <location line="-158"/>
+        <location line="-162"/>
         <source>(untitled)</source>
         <translation>(sans titre)</translation>
     </message>
@@ -548,6 +548,11 @@
         <location line="+3"/>
         <source>The media file is missing: relink it.</source>
         <translation>Le fichier média est introuvable&#xa0;: reconnectez-le.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0}: {1}</source>
+        <translation>{0}&#xa0;: {1}</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -964,7 +969,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="+70"/>
+        <location filename="../../studio/ui/main_window.py" line="+73"/>
         <source>Publishing status</source>
         <translation>État de publication</translation>
     </message>
@@ -1186,7 +1191,7 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+143"/>
         <source>This episode&apos;s media is unknown.</source>
         <translation>Le média de cet épisode est inconnu.</translation>
     </message>
@@ -1321,12 +1326,17 @@
         <translation>Recherche des fichiers manquants</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+24"/>
         <source>A publish of this collection was interrupted: File &gt; Publish resumes it.</source>
         <translation>La publication de cette collection a été interrompue&#xa0;: Fichier &gt; Publier la reprend.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+5"/>
+        <source>Changed here since the last publish to &apos;{0}&apos;: {1}. File &gt; Publish sends the changes.</source>
+        <translation>Modifié ici depuis la dernière publication vers «&#xa0;{0}&#xa0;»&#xa0;: {1}. Fichier &gt; Publier envoie les changements.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>About Series Studio</source>
         <translation>À propos de Series Studio</translation>
     </message>
@@ -2070,6 +2080,24 @@
         <location line="+37"/>
         <source>Importing clips</source>
         <translation>Import des clips</translation>
+    </message>
+</context>
+<context>
+    <name>SyncBadges</name>
+    <message>
+        <location filename="../../studio/ui/sync_badges.py" line="+83"/>
+        <source>Reading the last publish</source>
+        <translation>Lecture de la dernière publication</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>not published yet</source>
+        <translation>pas encore publié</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0}, changed here</source>
+        <translation>{0}, modifié ici</translation>
     </message>
 </context>
 <context>

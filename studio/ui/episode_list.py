@@ -47,6 +47,7 @@ class EpisodeModel(QAbstractListModel):
         self.posters: dict[str, QPixmap] = {}  # key: episode id + trim start
         self.problems: dict[str, list[Problem]] = {}
         self.states: dict[str, str] = {}  # episode id -> render/sync state text
+        self.sync_notes: dict[str, tuple[str, ...]] = {}  # episode id -> why that state
 
     def set_view(self, view: CollectionView | None) -> None:
         """Show ``view`` from scratch (a reset: the selection is cleared)."""
@@ -108,6 +109,10 @@ class EpisodeModel(QAbstractListModel):
             elif e.media_fingerprint in self.missing:
                 lines.append(self.tr("The media file is missing: relink it."))
             lines += [p.message for p in self.problems.get(e.id, [])]
+            if e.id in self.states:
+                notes = self.sync_notes.get(e.id, ())
+                lines.append(self.tr("{0}: {1}").format(self.states[e.id], "; ".join(notes))
+                             if notes else self.states[e.id])  # fmt: skip
             return "\n".join(lines)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.tr("Episode {0}: {1}, {2}").format(

@@ -37,6 +37,7 @@ from studio.ui.library_panel import LibraryPanel
 from studio.ui.media_loader import MediaLoader
 from studio.ui.operations import Op, TaskManager
 from studio.ui.player import Player
+from studio.ui.sync_badges import SyncBadges
 from studio.ui.task_view import TaskIndicator
 from studio.ui.timeline import TrimTimeline
 
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         # widgets
         self.library = LibraryPanel(self.controller)
         self.model = EpisodeModel(self)
+        self.badges = SyncBadges(ctx.library, ctx.library_path, self.tasks, self.model, self)
+        self.badges.collectionChanged.connect(self._collection_changed_here)
         self.episodes = EpisodeList()
         self.episodes.setModel(self.model)
         self.player = Player(use_multimedia=use_multimedia)
@@ -270,6 +273,7 @@ class MainWindow(QMainWindow):
 
     def _episodes_changed(self, view) -> None:
         self._update_model(view)
+        self.badges.compare(view)
         self.model.set_problems(self.controller.problems)
         if view is not None:
             self.loader.load_posters(view)
@@ -278,6 +282,7 @@ class MainWindow(QMainWindow):
     def _episode_edited(self, episode_id: str) -> None:
         view = self.controller.view
         self._update_model(view)
+        self.badges.compare(view)
         self.model.set_problems(self.controller.problems)
         self._show_current()
         if view is not None:
@@ -286,6 +291,7 @@ class MainWindow(QMainWindow):
     def _collection_edited(self, collection) -> None:
         self.inspector.collection_page.show_collection(collection)
         self._update_title()
+        self.badges.compare(self.controller.view)
 
     def _problems(self, problems: list[Problem]) -> None:
         self.checks.set_problems(problems, collection_open=self.controller.view is not None)
@@ -611,22 +617,17 @@ class MainWindow(QMainWindow):
         self.publish.open()
 
     def refresh_sync_badges(self) -> None:
-        """Each episode's state on the first target it was published to."""
-        from studio.sync.status import collection_status
+        """Each episode's state on the first target it was published to (see SyncBadges)."""
+        statuses = self.badges.refresh(self.controller.view)
+        if any(s.pending_work for s in statuses):
+            self.statusBar().showMessage(self.tr(
+                "A publish of this collection was interrupted: File > Publish resumes "
+                "it."), 15000)  # fmt: skip
 
-        c = self.controller.collection
-        self.model.states = {}
-        if c is not None:
-            statuses = collection_status(self.ctx.library, c.id)
-            if statuses:
-                self.model.states = {k: v.badge for k, v in statuses[0].items.items()}
-                if any(s.pending_work for s in statuses):
-                    self.statusBar().showMessage(self.tr(
-                        "A publish of this collection was interrupted: File > Publish resumes "
-                        "it."), 15000)  # fmt: skip
-        if self.model.episodes:
-            self.model.dataChanged.emit(self.model.index(0),
-                                        self.model.index(len(self.model.episodes) - 1))
+    def _collection_changed_here(self, target: str, changes: list[str]) -> None:
+        self.statusBar().showMessage(self.tr(
+            "Changed here since the last publish to '{0}': {1}. File > Publish sends the "
+            "changes.").format(target, ", ".join(changes)), 15000)  # fmt: skip
 
     def settings_dialog(self) -> None:
         from studio.ui.settings import SettingsDialog
