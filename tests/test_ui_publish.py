@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 
+import sync_helpers
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
 
 from studio import actions
 from studio.app import AppContext
-from studio.sync.targets import FOLDER
+from studio.sync.credentials import TokenSet, Vault
+from studio.sync.status import SyncEvent
+from studio.sync.targets import FOLDER, SERIES_API
 from studio.ui.main_window import MainWindow
 from studio.ui.publish_dialog import PublishDialog
+
+# the shared fixtures (tests/sync_helpers.py)
+memory_keyring = sync_helpers.memory_keyring
+series_server = sync_helpers.series_server
+admin = sync_helpers.admin
 
 
 def test_publish_to_a_folder_from_the_dialog(qtbot, tmp_path, clip_vertical):
@@ -155,4 +163,50 @@ def test_an_episode_edited_since_the_publish_says_so(qtbot, tmp_path, clip_verti
     assert w2.model.states[first.id] == "published"  # until the kit is read
     qtbot.waitUntil(lambda: w2.model.states[first.id] == "published, changed here")
     w2.close()
+    ctx.close()
+
+
+def test_the_waiting_note_goes_when_the_retry_moves(qtbot, tmp_path, clip_vertical,
+                                                    series_server, memory_keyring):
+    """QA: "The server answered 503 … trying again at …" stayed on the status line while
+    the retry was long under way. The next progress clears it."""
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    c = ctx.library.create_collection("Ready to go")
+    actions.add_files(ctx.library, c, [clip_vertical])
+    actions.set_collection_fields(ctx.library, c, price="3.99", description="A walk")
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.controller.open_collection(c.id)
+    dialog = PublishDialog(w)
+    qtbot.addWidget(dialog)
+    assert dialog.add_target("api", SERIES_API, series_server.url)
+    Vault().save("api", TokenSet(admin(series_server, "POST", "tokens")["token"],
+                                 kind="personal"))  # fmt: skip
+    admin(series_server, "POST", "faults", {"action": "status", "status": 503, "retry_after": 2,
+                                            "method": "POST", "path_prefix": "/v1/uploads"})
+    seen: list[tuple[SyncEvent, str]] = []  # each event, and the status line once it is shown
+    handle = dialog._event
+
+    def observed(value) -> None:
+        handle(value)
+        if isinstance(value, SyncEvent):
+            seen.append((value, dialog.status.text()))
+
+    dialog._event = observed
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result is not None or "c62828" in dialog.status.text(),
+                    timeout=120_000)  # fmt: skip
+    assert dialog.result is not None, dialog.status.text()
+    notes = [i for i, (e, _) in enumerate(seen) if e.kind == "note" and e.state == "waiting"]
+    assert len(notes) == 1, ([(e.kind, e.state, e.message) for e, _ in seen],
+                             admin(series_server, "GET", "state")["faults_fired"])
+    note, shown = seen[notes[0]]
+    assert shown == note.message and note.message.startswith("The server answered 503")
+    before = seen[notes[0] - 1][1]
+    after = [text for e, text in seen[notes[0] + 1:] if e.kind == "progress"]
+    assert after, seen
+    assert after[0] == before, (note.message, after[0])  # the note is gone, what was is back
+    assert dialog.status.text().startswith("Published: remote id ")
+    dialog.close()
+    w.close()
     ctx.close()

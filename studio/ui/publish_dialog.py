@@ -87,6 +87,7 @@ class PublishDialog(QDialog):
         self.task: Task | None = None
         self.publisher = None
         self.result = None
+        self._before_wait: str | None = None  # the status a "waiting" note stands in for
         self.add_folder.clicked.connect(self.choose_folder_target)
         self.sign_in.clicked.connect(self.do_sign_in)
         self.publish_button.clicked.connect(self.start)
@@ -193,6 +194,7 @@ class PublishDialog(QDialog):
 
         self.table.setRowCount(0)
         self.rows.clear()
+        self._before_wait = None
         self._say(self.tr("Preparing the files…"))
         self.publish_button.setEnabled(False)
         self.pause_button.setEnabled(True)
@@ -219,9 +221,16 @@ class PublishDialog(QDialog):
             return
         e = value
         states = self._states()
+        if e.kind != "note" and self._before_wait is not None:
+            # The wait is over: the retry moves (or the collection's state is said below).
+            before, self._before_wait = self._before_wait, None
+            if e.kind in ("progress", "item"):
+                self._say(before)
         if e.kind == "collection":
             self._say(self.tr("Collection: {0}").format(states.get(e.state, e.state)))
         elif e.kind == "note":
+            if e.state == "waiting" and self._before_wait is None:
+                self._before_wait = self.status.text()
             self._say(e.message)
         elif e.item:
             row = self._row(e.item, e.label)
