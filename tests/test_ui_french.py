@@ -413,12 +413,7 @@ def test_sizes_in_the_window_read_like_6_7_mo_in_french(french, qtbot, library):
     w.close()
 
 
-@pytest.mark.parametrize("state", [
-    "ready", "processing",
-    pytest.param("rejected", marks=pytest.mark.xfail(strict=True, reason=(
-        "the command's status_word (studio/cli/sync_commands.py, owned by the sync work) says "
-        "'refusé', the episode badge's word; it needs a collection-state word of its own"))),
-])
+@pytest.mark.parametrize("state", ["ready", "processing", "rejected", "damaged", "missing"])
 def test_the_window_and_the_command_say_a_collection_s_state_alike(french, qtbot, library,
                                                                    state):
     """QA: a published collection was "prête" in the window but "prêt" in the command."""
@@ -437,8 +432,10 @@ def test_the_window_and_the_command_say_a_collection_s_state_alike(french, qtbot
                         dialog.status.text())
     assert said, dialog.status.text()
     assert said.group(1) == status_word(state)
-    if state == "ready":
-        assert status_word(state) == "prête"  # une collection
+    feminine = {"ready": "prête", "rejected": "refusée", "damaged": "endommagée",
+                "missing": "manquante"}  # une collection
+    if state in feminine:
+        assert status_word(state) == feminine[state]
     dialog.close()
     w.close()
 

@@ -1647,7 +1647,7 @@
         <translation>Destination</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>Add a target: a folder, or a platform&apos;s address.</source>
         <translation>Ajoutez une destination&#xa0;: un dossier, ou l’adresse d’une plateforme.</translation>
     </message>
@@ -1682,7 +1682,7 @@
         <translation>Connecté en tant que {0}.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Preparing the files…</source>
         <translation>Préparation des fichiers…</translation>
     </message>
@@ -1692,7 +1692,7 @@
         <translation>Publication de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+46"/>
         <source>waiting</source>
         <translation>en attente</translation>
     </message>
@@ -1737,12 +1737,22 @@
         <translation>refusée</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-22"/>
         <source>Collection: {0}</source>
         <translation>Collection&#xa0;: {0}</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+22"/>
+        <source>damaged</source>
+        <translation>endommagée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>missing</source>
+        <translation>manquante</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Published: remote id {0}, status {1}.</source>
         <translation>Publiée&#xa0;: identifiant distant {0}, état {1}.</translation>
     </message>

@@ -344,9 +344,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def status_word(status: str) -> str:
-    """A collection's status on its target (the platform's word), said to people."""
-    return {"ready": tr("ready"), "processing": tr("processing"), "rejected": tr("rejected"),
-            "damaged": tr("damaged"), "missing": tr("missing")}.get(status, status)
+    """A collection's status on its target (the platform's word), said to people. The words
+    have a context of their own: an episode's badge says the same English words of an
+    episode (French: "refusé", but "refusée" of a collection, as the window says)."""
+    return {"ready": tr("ready", context="collection state"),
+            "processing": tr("processing", context="collection state"),
+            "rejected": tr("rejected", context="collection state"),
+            "damaged": tr("damaged", context="collection state"),
+            "missing": tr("missing", context="collection state")}.get(status, status)
 
 
 def report_published(result, title: str, labels: dict[str, str]) -> int:

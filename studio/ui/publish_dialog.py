@@ -249,7 +249,8 @@ class PublishDialog(QDialog):
                 "uploaded": self.tr("uploaded"), "registered": self.tr("registered"),
                 "preparing": self.tr("preparing"), "registering": self.tr("registering"),
                 "processing": self.tr("processing"), "ready": self.tr("ready"),
-                "rejected": self.tr("rejected")}  # fmt: skip
+                "rejected": self.tr("rejected"), "damaged": self.tr("damaged"),
+                "missing": self.tr("missing")}  # fmt: skip
 
     def pause(self) -> None:
         if self.publisher is not None:
