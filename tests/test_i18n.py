@@ -625,3 +625,18 @@ def test_switching_back_to_english_restores_english(profile: PublishProfile) -> 
     assert i18n.tr("Ready to publish") == "Ready to publish"
     assert i18n.ntr("{n} error", "{n} errors", 2) == "{n} errors"
     assert i18n.decimal("1.5") == "1.5"
+
+
+def test_a_price_changed_since_the_publish_reads_with_a_decimal_comma_in_french():
+    """`studio status` and the window's status bar say what the platform still has:
+    "le prix (publié : 4,99 USD)", as every other French price."""
+    from studio.domain.models import Collection
+    from studio.domain.money import Money
+    from studio.sync.changes import unpublished_changes
+    from studio.sync.kit import DesiredCollection
+
+    published = DesiredCollection("Walks", "", 499, "USD", None, None, ())
+    now = Collection(id=1, title="Walks", price=Money(599, "USD"))
+    i18n.set_language("fr")
+    said = " ".join(unpublished_changes(now, [], published).collection)
+    assert "4,99" in said and "4.99" not in said

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from studio.domain.models import Collection, Episode
 from studio.domain.money import Money
+from studio.domain.profiles import said_money
 from studio.i18n import tr
 from studio.store.sync_state import ItemRecord, SyncStore
 from studio.sync.errors import KitError
@@ -69,7 +70,7 @@ def registered_from_kit(store: SyncStore, target: str, collection_id: str,
 def _price(minor: int | None, currency: str | None) -> str:
     if minor is None:
         return tr("no price")
-    return Money(minor, currency or "USD").format()
+    return said_money(Money(minor, currency or "USD"))
 
 
 def unpublished_changes(collection: Collection, episodes: list[Episode],
