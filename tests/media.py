@@ -230,3 +230,64 @@ def make_unsupported_codec(path: str | Path | None = None, *, fourcc: bytes = b"
         post=lambda out: _patch_sample_entry(out, new=fourcc),
         post_name=f"patch-avc1-{fourcc.decode('ascii')}",
     )
+
+
+def make_late_vfr_clip(
+    path: str | Path | None = None,
+    *,
+    seconds: float = 8,
+    steady: float = 5,
+    width: int = 640,
+    height: int = 360,
+    fps: int = 30,
+    suffix: str = ".mp4",
+) -> Path:
+    """A phone clip whose rate drops late: ``fps`` for ``steady`` s, then ``fps``/2.
+
+    More than probe's first packets (``VFR_PACKETS``) come before the drop.
+    H.264 (keyframe every 2 s) + AAC; ``suffix`` ".mkv" makes a Matroska file.
+    """
+    recipe = [
+        _ffmpeg(
+            "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", f"{seconds:g}",
+            "-map", "0:v", "-map", "1:a",
+            "-vf", f"select='lt(t\\,{steady:g})+not(mod(n\\,2))'", "-fps_mode", "passthrough",
+            "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-pix_fmt", "yuv420p",
+            "-g", str(2 * fps), "-c:a", "aac", "-b:a", "64k", "-ac", "2", OUT,
+        )
+    ]  # fmt: skip
+    return _cached(recipe, suffix, path)
+
+
+def make_matroska_clip(
+    path: str | Path | None = None,
+    *,
+    seconds: float = 6,
+    width: int = 160,
+    height: int = 90,
+    fps: int = 30,
+    webm: bool = False,
+) -> Path:
+    """A whole Matroska clip as ffmpeg writes it (Cues last): H.264 + AAC in .mkv, or
+    VP9 + Opus in .webm when ``webm``."""
+    video = (["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k"]
+             if webm else ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "28"])
+    audio = ["-c:a", "libopus", "-b:a", "32k"] if webm else ["-c:a", "aac", "-b:a", "64k"]
+    recipe = [
+        _ffmpeg(
+            "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", f"{seconds:g}",
+            "-map", "0:v", "-map", "1:a", *video, "-pix_fmt", "yuv420p", "-g", str(2 * fps),
+            *audio, "-ac", "2", OUT,
+        )
+    ]  # fmt: skip
+    return _cached(recipe, ".webm" if webm else ".mkv", path)
+
+
+def make_cut_short(source: str | Path, path: str | Path, *, keep: float = 0.5) -> Path:
+    """The first ``keep`` of ``source``'s bytes, as an interrupted download leaves it."""
+    data = Path(source).read_bytes()
+    target = Path(path)
+    target.write_bytes(data[: int(len(data) * keep)])
+    return target

@@ -160,3 +160,29 @@ def test_copy_is_never_estimated_slower_than_smart_or_reencode(in_frame, length)
     smart = plan_cut(info(), c, PROFILE)
     full = plan_cut(info(video_codec="hevc"), c, PROFILE)
     assert smart.estimate_s <= full.estimate_s
+
+
+def test_a_clip_whose_rate_turns_variable_late_is_reencoded_and_renders_its_frames(tmp_path):
+    """A phone clip at 30 fps for 5 s, then 15 fps: copying it would keep 195 frames
+    where the plan, read from its duration, counts 240."""
+    import av
+    import media
+
+    from studio.domain.timecode import TimeRange
+    from studio.editor.cut_points import cut_points
+    from studio.editor.probe import probe
+    from studio.editor.render import render
+
+    src = media.make_late_vfr_clip(tmp_path / "phone.mp4", seconds=8, steady=5)
+    source = probe(src)
+    plan = plan_cut(source, cut_points(src, source, TimeRange(0, source.duration)), PROFILE)
+    assert plan.strategy is Strategy.REENCODE
+    assert plan.reason == "It has a variable frame rate; its frame rate becomes 24 fps"
+    dest = tmp_path / "out.mp4"
+    render(src, source, plan, dest)  # verifies the frame count against the plan
+    with av.open(str(dest)) as c:
+        v = c.streams.video[0]
+        pts = sorted(p.pts for p in c.demux(v) if p.size)
+        step = round(1 / (v.time_base * plan.output.frame_rate))
+    assert len(pts) == plan.frames and abs(plan.frames - 192) <= 1  # 8 s at 24 fps
+    assert {b - a for a, b in zip(pts, pts[1:], strict=False)} == {step}

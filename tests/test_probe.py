@@ -14,7 +14,7 @@ import pytest
 
 from studio.domain.errors import UserError
 from studio.domain.models import MediaInfo
-from studio.editor.probe import ProbeError, probe
+from studio.editor.probe import VFR_PACKETS, ProbeError, probe
 
 US = 1_000_000
 
@@ -322,3 +322,95 @@ def test_b_frames_do_not_look_like_a_variable_frame_rate(tmp_path):
     info = probe(clip)
     assert not info.variable_frame_rate
     assert info.frame_rate == 24
+
+
+# a rate that turns variable late; Matroska/WebM cut short -------------------------------
+
+
+def _deltas(pts: list[int]) -> set[int]:
+    pts = sorted(pts)
+    return {b - a for a, b in zip(pts, pts[1:], strict=False)}
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
+def test_a_rate_that_turns_variable_after_the_first_packets(tmp_path: Path, suffix: str) -> None:
+    """30 fps for 5 s (150 packets, more than the first ones probe demuxes), then 15 fps.
+
+    MP4: the sample durations of the whole track (stts); Matroska: packets read at
+    points across the file.
+    """
+    clip = media.make_late_vfr_clip(tmp_path / f"phone{suffix}", seconds=8, steady=5,
+                                    width=160, height=90)  # fmt: skip
+    with av.open(str(clip)) as c:
+        pts = [p.pts for p in c.demux(video=0) if p.size]
+    assert len(pts) == 150 + 45
+    assert max(_deltas(pts[:VFR_PACKETS])) - min(_deltas(pts[:VFR_PACKETS])) <= 1  # ms rounding
+    assert max(_deltas(pts)) >= 2 * min(_deltas(pts))
+    info = probe(clip)
+    assert info.variable_frame_rate is True
+    assert abs(info.duration - 8 * US) <= _frame_us(15) + 25_000
+    assert info.frame_rate is not None and Fraction(15) < info.frame_rate <= Fraction(30)
+
+
+def test_b_frames_in_matroska_do_not_look_like_a_variable_frame_rate(tmp_path: Path) -> None:
+    """Packets read at points across a Matroska file: millisecond times, B-frames."""
+    from studio.editor.synth import make_sample_clip
+
+    clip = make_sample_clip(tmp_path / "bframes.mp4", seconds=12, width=160, height=288,
+                            pattern="smptehdbars")  # fmt: skip
+    mkv = tmp_path / "bframes.mkv"
+    subprocess.run([media.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i",
+                    str(clip), "-c", "copy", str(mkv)], check=True)  # fmt: skip
+    info = probe(mkv)
+    assert not info.variable_frame_rate
+    assert info.frame_rate == 24
+
+
+def _packets_end_s(path: Path) -> float:
+    """Where the packets of ``path`` really end, in seconds (read by a full demux)."""
+    end = 0.0
+    with av.open(str(path)) as c:
+        try:
+            for p in c.demux():
+                if p.size and p.pts is not None:
+                    end = max(end, float((p.pts + (p.duration or 0)) * p.time_base))
+        except av.error.FFmpegError:
+            pass  # the packet cut in the middle
+    return end
+
+
+@pytest.mark.parametrize("webm", [False, True], ids=["mkv", "webm"])
+def test_a_matroska_file_cut_short_is_refused_and_says_where_it_ends(
+    tmp_path: Path, webm: bool
+) -> None:
+    whole = media.make_matroska_clip(tmp_path / ("whole.webm" if webm else "whole.mkv"),
+                                     seconds=6, webm=webm)  # fmt: skip
+    info = probe(whole)  # the whole file is fine
+    assert info.container == "matroska,webm"
+    assert (info.video_codec, info.audio_codec) == (("vp9", "opus") if webm else ("h264", "aac"))
+    assert abs(info.duration - 6 * US) <= _frame_us(30)
+    assert info.frame_rate == 30 and not info.variable_frame_rate
+    half = media.make_cut_short(whole, tmp_path / f"half{whole.suffix}")
+    with av.open(str(half)) as c:
+        assert c.duration is not None and c.duration >= 6 * US  # the header still says 0:06
+    end = _packets_end_s(half)
+    assert 1 < end < 5
+    err = _error(half)
+    assert err.kind == "truncated"
+    assert f"is incomplete: it ends at 0:0{int(end)} of 0:06. " in err.message
+    assert "interrupted download" in err.message and err.hint
+
+
+def test_matroska_sound_longer_than_the_picture_is_not_cut_short(
+    make_clip, tmp_path: Path
+) -> None:
+    picture = make_clip("picture.mp4", seconds=3, width=160, height=90, fps=30, audio=False)
+    mkv = tmp_path / "long_sound.mkv"
+    subprocess.run(
+        [media.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(picture),
+         "-f", "lavfi", "-i", "sine=d=6:sample_rate=48000", "-c:v", "copy", "-c:a", "aac",
+         str(mkv)], check=True,
+    )  # fmt: skip
+    info = probe(mkv)
+    assert abs(info.duration - 6 * US) <= 50_000
+    assert not info.variable_frame_rate

@@ -6,6 +6,18 @@ Before FFmpeg sees the file, a few cheap byte-level checks turn the common bad
 inputs (empty, text or other non-media, an MP4 cut short) into a
 :class:`ProbeError` with a message the creator can act on.
 
+A frame rate may turn variable anywhere (a phone drops to 15 fps in low light
+after a minute), so the first packets are not the whole answer. For ISO-BMFF
+the sample durations of the whole video track are read from its ``stts`` box
+(bytes already walked, no demuxing). Other containers have no such table:
+:func:`probe` seeks to a few points across the file and to its end and demuxes
+a few dozen packets at each, which also tells where the packets really end: a
+Matroska/WebM (or other) file cut short keeps the duration its header states,
+and is refused when its last packets end well before it. About 1-2 ms per
+seek with an index; a Matroska file cut short has lost its index (the Cues are
+written last), so FFmpeg walks its clusters to the end: ~0.1-0.4 s for 600 MB,
+paid only by such a file.
+
 Rotation: PyAV 18 exposes no stream side data, only ``VideoFrame.rotation``
 (which needs a decode). For ISO-BMFF files (MP4/MOV/M4V/3GP) the display
 matrix is read from the ``tkhd``/``mvhd`` boxes instead, exactly as FFmpeg's
@@ -19,7 +31,7 @@ import os
 import stat
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -30,6 +42,7 @@ import av.error
 from studio.domain.errors import UserError
 from studio.domain.models import MediaInfo
 from studio.domain.sizes import format_size
+from studio.domain.timecode import format_duration
 from studio.i18n import N_, tr
 
 __all__ = ["ProbeError", "ProbeErrorKind", "probe"]
@@ -42,9 +55,14 @@ ProbeErrorKind = Literal[
 _AGAIN = N_("Export, download or copy it again.")
 # Bump when probing learns something new: the library re-probes media whose
 # stored facts come from an older version (see studio.actions.refresh_media_status).
-PROBE_VERSION = 2
+PROBE_VERSION = 3  # 3: variable frame rate over the whole file; Matroska/WebM cut short
 REORDER_DEPTH = 16  # the most frames a decoder may hold back (H.264/HEVC DPB)
 VFR_PACKETS = 120  # video packets demuxed to decide constant vs variable frame rate
+VFR_SAMPLES = 3  # further points across a non-MP4 file where the frame rate is checked
+SAMPLE_PACKETS = 48  # video packets demuxed at each of them
+TAIL_US = 3_000_000  # the end is read from this long before the stated duration
+SHORT_US = 500_000  # packets ending this much before the stated duration: the file is cut
+MAX_STTS = 1 << 20  # sample-duration entries read at most (a day of 10 fps changes)
 _SNIFF_BYTES = 4096
 _ISO_TOP = {
     b"ftyp", b"styp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid",
@@ -78,6 +96,8 @@ class _IsoFacts:
     has_meta: bool = False
     video_fourcc: str | None = None
     rotation: int | None = None  # clockwise, first video track
+    # (sample count, duration) runs of the first video track, in decode order (``stts``)
+    sample_durations: list[tuple[int, int]] = field(default_factory=list)
 
 
 def probe(path: str | Path) -> MediaInfo:
@@ -165,12 +185,16 @@ def _check_bytes(p: Path, name: str, size: int) -> _IsoFacts | None:
                 size=format_size(size), missing=format_size(iso.missing_bytes))
         else:
             detail = tr("the index every MP4 needs (the 'moov' box) is missing")
-        raise ProbeError(
-            "truncated", tr("'{name}' is incomplete: {detail}. This usually means an interrupted "
-                            "download or copy.").format(name=name, detail=detail),
-            path=str(p), hint=tr("Download or copy the file again."),
-        )
+        raise _incomplete(p, name, detail)
     return iso
+
+
+def _incomplete(p: Path, name: str, detail: str) -> ProbeError:
+    return ProbeError(
+        "truncated", tr("'{name}' is incomplete: {detail}. This usually means an interrupted "
+                        "download or copy.").format(name=name, detail=detail),
+        path=str(p), hint=tr("Download or copy the file again."),
+    )
 
 
 def _looks_like(head: bytes) -> str | None:
@@ -251,22 +275,26 @@ def _read_moov(f: BinaryIO, start: int, end: int, facts: _IsoFacts) -> None:
             version = f.read(1)[0]
             movie = _read_matrix(f, payload + 4 + (28 if version == 1 else 16) + 16)
         elif kind == b"trak" and facts.video_fourcc is None:
-            track, handler, fourcc = None, None, None
+            track, handler, fourcc, durations = None, None, None, []
             for k2, p2, e2 in _boxes(f, payload, box_end):
                 if k2 == b"tkhd" and e2 - p2 >= 84:
                     f.seek(p2)
                     version = f.read(1)[0]
                     track = _read_matrix(f, p2 + 4 + (32 if version == 1 else 20) + 16)
                 elif k2 == b"mdia":
-                    handler, fourcc = _read_mdia(f, p2, e2)
+                    handler, fourcc, durations = _read_mdia(f, p2, e2)
             if handler == b"vide":
                 facts.video_fourcc = fourcc
+                facts.sample_durations = durations
                 if track is not None:
                     facts.rotation = _rotation(_mul3(track, movie))
 
 
-def _read_mdia(f: BinaryIO, start: int, end: int) -> tuple[bytes | None, str | None]:
-    handler, fourcc = None, None
+def _read_mdia(
+    f: BinaryIO, start: int, end: int
+) -> tuple[bytes | None, str | None, list[tuple[int, int]]]:
+    """The track's handler, sample entry fourcc and (count, duration) runs of samples."""
+    handler, fourcc, durations = None, None, []
     for kind, payload, box_end in _boxes(f, start, end):
         if kind == b"hdlr":
             f.seek(payload + 8)  # version/flags, pre_defined
@@ -274,11 +302,16 @@ def _read_mdia(f: BinaryIO, start: int, end: int) -> tuple[bytes | None, str | N
         elif kind == b"minf":
             for k2, p2, e2 in _boxes(f, payload, box_end):
                 if k2 == b"stbl":
-                    for k3, p3, _ in _boxes(f, p2, e2):
+                    for k3, p3, e3 in _boxes(f, p2, e2):
                         if k3 == b"stsd":
                             f.seek(p3 + 12)  # version/flags, entry count, entry size
                             fourcc = f.read(4).decode("latin-1")
-    return handler, fourcc
+                        elif k3 == b"stts" and e3 - p3 >= 8:
+                            f.seek(p3 + 4)  # version/flags
+                            (count,) = struct.unpack(">I", f.read(4))
+                            count = min(count, (e3 - p3 - 8) // 8, MAX_STTS)
+                            durations = list(struct.iter_unpack(">II", f.read(8 * count)))
+    return handler, fourcc, durations
 
 
 def _mul3(a: list[float], b: list[float]) -> list[float]:
@@ -343,6 +376,16 @@ def _describe(
                                        "cannot be read; the file is damaged.").format(name=name),
                          path=str(p), hint=tr(_AGAIN))
     vfr = _is_variable(stamps)
+    duration = _duration(container, video)
+    if iso is not None and iso.sample_durations:
+        vfr = vfr or _durations_vary(iso.sample_durations)
+    else:  # not ISO-BMFF, or fragmented (the samples are listed in each fragment)
+        samples, end_us = _sample_later(container, video, duration, vfr or packets < VFR_PACKETS)
+        vfr = vfr or _is_variable(stamps, *samples)
+        # ISO-BMFF cut short is found in its boxes (_check_bytes)
+        if iso is None and end_us is not None and end_us < duration - SHORT_US:
+            raise _incomplete(p, name, tr("it ends at {end} of {duration}").format(
+                end=format_duration(end_us), duration=format_duration(duration)))
     if iso is not None and iso.rotation is not None:
         rotation = iso.rotation
     elif rotation is None:
@@ -357,7 +400,7 @@ def _describe(
     return MediaInfo(
         path=str(p),
         container=fmt,
-        duration=_duration(container, video),
+        duration=duration,
         size=st.st_size,
         mtime=st.st_mtime,
         bitrate=container.bit_rate or None,
@@ -407,16 +450,107 @@ def _scan_packets(
     return packets, stamps, rotation
 
 
-def _is_variable(stamps: list[int]) -> bool:
-    """True when the sorted pts deltas spread more than timestamp rounding explains."""
-    pts = sorted(set(stamps))
-    # Packets arrive in decode order: with B-frames, the frames shown just after
-    # the last packet read are still to come, leaving holes at the end of the
-    # sorted window. Judge only the part that no later packet can fill.
-    if len(pts) > 2 * REORDER_DEPTH:
-        pts = pts[:-REORDER_DEPTH]
-    if len(pts) < 3:
+def _sample_later(
+    container: av.container.InputContainer, video: av.VideoStream, duration: int,
+    rate_known: bool,
+) -> tuple[list[list[int]], int | None]:
+    """Seek across the file and to its end: (video timestamps read at each point, the
+    media time in µs where the last packet ends, None when unknown).
+
+    ``rate_known``: the frame rate is already judged (variable, or every packet
+    was read), so only the end is read.
+    """
+    start = container.start_time or 0
+    samples: list[list[int]] = []
+    if duration <= 0:
+        return samples, None
+    if not rate_known:
+        for i in range(1, VFR_SAMPLES + 1):
+            samples.append(_stamps_at(container, video, start + duration * i // (VFR_SAMPLES + 1)))
+    end: Fraction | None = None
+    tail: list[int] = []
+    try:
+        container.seek(start + max(0, duration - TAIL_US))
+        for packet in container.demux():  # every stream: the stated duration is their longest
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is None or not packet.size or packet.time_base is None:
+                continue
+            if packet.stream is video and (tail or packet.is_keyframe):
+                tail.append(ts)
+            stop = (ts + (packet.duration or 0)) * packet.time_base
+            end = stop if end is None else max(end, stop)
+    except av.error.FFmpegError:
+        if end is None:  # could not seek there: say nothing about the end
+            return samples, None
+        # else: the file breaks off inside its last packet; what was read is what it has
+    samples.append(tail)
+    if end is None:
+        return samples, None
+    return samples, math.ceil(end * 1_000_000) - start
+
+
+def _stamps_at(
+    container: av.container.InputContainer, video: av.VideoStream, target_us: int
+) -> list[int]:
+    """Timestamps of the first video packets from the keyframe at or before ``target_us``.
+
+    Some demuxers (MPEG-PS) land between keyframes, on packets whose times are
+    guessed: the window starts at the first keyframe.
+    """
+    stamps: list[int] = []
+    try:
+        container.seek(target_us)
+        for packet in container.demux(video):
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is not None and packet.size and (stamps or packet.is_keyframe):
+                stamps.append(ts)
+            if len(stamps) >= SAMPLE_PACKETS:
+                break
+    except av.error.FFmpegError:
+        pass  # judge on what was read
+    return stamps
+
+
+def _durations_vary(runs: list[tuple[int, int]]) -> bool:
+    """:func:`_is_variable` for a whole MP4 track, from its (count, duration) sample runs.
+
+    The last sample's duration is the muxer's guess (nothing follows it): not judged.
+    """
+    if runs and runs[-1][0] == 1:
+        runs = runs[:-1]
+    counts: dict[int, int] = {}
+    for n, d in runs:
+        counts[d] = counts.get(d, 0) + n
+    durations = sorted(d for d, n in counts.items() if n)
+    if len(durations) < 2 or durations[-1] - durations[0] <= 2:
         return False
-    deltas = sorted(b - a for a, b in zip(pts, pts[1:], strict=False))
+    half, seen, median = sum(counts.values()) // 2, 0, durations[-1]
+    for d in durations:
+        seen += counts[d]
+        if seen > half:
+            median = d
+            break
+    return durations[-1] - durations[0] > max(2, median / 10)
+
+
+def _is_variable(*windows: list[int]) -> bool:
+    """True when the pts deltas spread more than timestamp rounding explains.
+
+    Each window holds the timestamps of consecutive packets (decode order) read
+    from one point of the stream; deltas are taken within each window and judged
+    together, so a rate that differs from one window to the next counts too.
+    """
+    deltas: list[int] = []
+    for stamps in windows:
+        pts = sorted(set(stamps))
+        # Packets arrive in decode order: with B-frames, the frames shown just after
+        # the last packet read are still to come, leaving holes at the end of the
+        # sorted window. Judge only the part that no later packet can fill.
+        if len(pts) > 2 * REORDER_DEPTH:
+            pts = pts[:-REORDER_DEPTH]
+        deltas += [b - a for a, b in zip(pts, pts[1:], strict=False)]
+    if len(deltas) < 2:
+        return False
+    deltas.sort()
     median = deltas[len(deltas) // 2]
     return deltas[-1] - deltas[0] > max(2, median / 10)
