@@ -25,6 +25,7 @@ from studio.editor.probe import PROBE_VERSION, probe
 from studio.i18n import tr
 from studio.store.fingerprint import fingerprint, size_of
 from studio.store.library import Library
+from studio.store.locations import content_elsewhere, holds
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
 VIDEO_EXTENSIONS = {
@@ -78,13 +79,22 @@ class AddResult:
 
 
 def media_for_file(lib: Library, path: Path) -> tuple[MediaRecord, bool]:
-    """Fingerprint and probe ``path``; reuse what the library knows. Commits the media row."""
+    """Fingerprint and probe ``path``; reuse what the library knows. Commits the media row.
+
+    A copy of content the library already uses elsewhere (``clip (1).mp4`` beside
+    ``clip.mp4``) is only remembered: the episodes keep the file they use while it still
+    holds that content, and carry on with the copy if it ever does not.
+    """
     fp = fingerprint(path)
     known = lib.media(fp)
     st = path.stat()
     if known is not None:
-        if known.path != str(path) or known.missing:
-            lib.set_media_location(fp, str(path), st.st_mtime)
+        here = str(path)
+        elsewhere = known.path != here and not known.missing
+        if elsewhere and holds(known.path, fp, known.mtime) is not None:
+            lib.remember_location(fp, here, st.st_mtime)  # a copy: kept in reserve
+        elif known.path != here or known.missing:
+            lib.set_media_location(fp, here, st.st_mtime)
             known = lib.media(fp)
         assert known is not None
         return known, True
@@ -247,7 +257,13 @@ def set_collection_fields(lib: Library, collection: Collection, **fields: str | 
 
 
 def refresh_media_status(lib: Library, fingerprints: Iterable[str]) -> list[MediaRecord]:
-    """Flag media whose file is gone or no longer holds the same content. Returns the missing."""
+    """Flag media whose file is gone or no longer holds the same content. Returns the missing.
+
+    Before flagging one, the other paths where the library saw its content are tried
+    (:mod:`studio.store.locations`): the first that still holds it becomes the file its
+    episodes use, and nothing is flagged. The flag is then about the file the episodes
+    used last, never a copy: a copy overwritten with another clip is not a new version.
+    """
     missing = []
     for fp in set(fingerprints):
         rec = lib.media(fp)
@@ -263,6 +279,11 @@ def refresh_media_status(lib: Library, fingerprints: Iterable[str]) -> list[Medi
                 gone = fingerprint(p) != fp
                 if not gone:
                     lib.set_media_location(fp, rec.path, st.st_mtime)
+        if gone:
+            copy = content_elsewhere(lib.media_locations(fp), fp, besides=rec.path)
+            if copy is not None:
+                lib.set_media_location(fp, copy.path, copy.mtime)
+                rec, gone = lib.media(fp) or rec, False
         if gone != rec.missing:
             lib.set_media_missing(fp, gone)
         if not gone and rec.probe_version < PROBE_VERSION:

@@ -34,6 +34,7 @@ from studio.editor.probe import PROBE_VERSION, probe
 from studio.i18n import ntr, tr
 from studio.store.fingerprint import fingerprint
 from studio.store.library import Library
+from studio.store.locations import content_elsewhere
 
 US = 1_000_000
 
@@ -149,7 +150,8 @@ def plan_new_version(lib: Library, episode: Episode) -> NewVersion:
     """What accepting the file now at ``episode``'s media path would do. Writes nothing.
 
     Raises UserError when there is no file there, when it is still the version
-    the library knows, or when it cannot be used as a video (probe's message).
+    the library knows, when another remembered path still holds that version (see
+    :mod:`studio.store.locations`), or when it cannot be used as a video (probe's message).
     """
     old = lib.media(episode.media_fingerprint)
     if old is None:
@@ -168,6 +170,14 @@ def plan_new_version(lib: Library, episode: Episode) -> NewVersion:
     if fp == old.fingerprint:
         raise UserError(tr("{name} has not changed: its episodes already use this "
                            "version.").format(name=path.name))  # fmt: skip
+    # Only the file the episodes use can bring a new version, and only when no copy of
+    # their clip is left: refresh_media_status would move them onto that copy.
+    copy = content_elsewhere(lib.media_locations(old.fingerprint), old.fingerprint,
+                             besides=old.path)  # fmt: skip
+    if copy is not None:
+        raise UserError(tr("{name} was changed, but the clip its episodes were cut from is "
+                           "still at {path}: they carry on with that file, so there is no "
+                           "new version to use.").format(name=path.name, path=copy.path))
     known = lib.media(fp)
     if known is not None and known.probe_version >= PROBE_VERSION:
         new = replace(known, path=str(path), size=st.st_size, mtime=st.st_mtime, missing=False)

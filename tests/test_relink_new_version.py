@@ -219,7 +219,8 @@ def test_the_window_offers_the_new_version_and_shows_its_pictures(qtbot, tmp_pat
     re_export(clip, seconds=4)  # in the editor; then the creator comes back to the window
     QGuiApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
     assert w.current_episode_id() == ep.id
-    assert page.accept_version.isVisible() and page.replaced.isVisible()
+    qtbot.waitUntil(page.accept_version.isVisible, timeout=10_000)  # the files are looked at
+    assert page.replaced.isVisible()  # on a worker
     assert "CHANGED" in page.facts.text()
     assert page.relink.text() == "Find the old version elsewhere…"  # not "the missing file"
     assert any("is not the version it was cut from" in p.message for p in w.checks.problems)

@@ -241,3 +241,23 @@ def test_media_is_forgotten_only_when_no_episode_or_cover_uses_it(lib):
     lib.update_collection(lib.collection(c.id).with_(cover=None))
     assert lib.forget_media(fp) and lib.media(fp) is None
     assert lib.media(eps[1].media_fingerprint) is not None and lib.integrity_ok()
+
+
+def test_the_places_a_media_was_seen_are_kept_until_the_media_goes(lib):
+    """Every path where the content was seen (studio.store.locations), the latest first;
+    moving the media keeps the old path; forgetting the media forgets them all."""
+    c, eps = _fill(lib, 1)
+    fp = eps[0].media_fingerprint
+    assert [x.path for x in lib.media_locations(fp)] == ["/videos/clip0.mp4"]
+    lib.remember_location(fp, "/videos/clip0 (1).mp4", 2.0)
+    assert lib.media(fp).path == "/videos/clip0.mp4"  # a copy does not move the episodes
+    lib.set_media_location(fp, "/elsewhere/clip0.mp4", 3.0)
+    lib.remember_location(fp, "/videos/clip0.mp4", 4.0)  # seen again: now the latest
+    places = lib.media_locations(fp)
+    assert places[0].path == "/videos/clip0.mp4" and places[0].mtime == 4.0
+    assert {x.path for x in places} == {"/videos/clip0.mp4", "/videos/clip0 (1).mp4",
+                                        "/elsewhere/clip0.mp4"}  # fmt: skip
+    lib.remember_location("0-unknown", "/videos/x.mp4", 1.0)  # no such media: nothing kept
+    assert lib.media_locations("0-unknown") == []
+    lib.remove_episode(eps[0].id)
+    assert lib.forget_media(fp) and lib.media_locations(fp) == [] and lib.integrity_ok()

@@ -23,6 +23,7 @@ from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Collection, CollectionView, Episode, MediaRecord
 from studio.i18n import tr
 from studio.store import rows
+from studio.store.locations import Location
 from studio.store.migrations import migrations
 
 BUSY_TIMEOUT_S = 15.0
@@ -278,8 +279,11 @@ class Library:
 
     # ------------------------------------------------------------------- media
     def put_media(self, record: MediaRecord) -> None:
+        """Add or update a media row; a record not missing also remembers its path."""
         with self.transaction() as db:
             db["media"].upsert(rows.media_to_row(record), pk="fingerprint")
+            if not record.missing:
+                self.remember_location(record.fingerprint, record.path, record.mtime)
 
     def media(self, fingerprint: str) -> MediaRecord | None:
         found = list(self.db.query("SELECT * FROM media WHERE fingerprint = ?", [fingerprint]))
@@ -291,11 +295,41 @@ class Library:
     def set_media_location(
         self, fingerprint: str, path: str, mtime: float, missing: bool = False
     ) -> None:
+        """Make ``path`` the file the media's episodes use (remembered among its locations
+        unless ``missing``)."""
         with self.transaction():
             self.conn.execute(
                 "UPDATE media SET path = ?, mtime = ?, missing = ? WHERE fingerprint = ?",
                 [path, mtime, int(missing), fingerprint],
             )
+            if not missing:
+                self.remember_location(fingerprint, path, mtime)
+
+    def remember_location(self, fingerprint: str, path: str, mtime: float) -> None:
+        """Note that ``path`` held this media's content (file time ``mtime``) just now,
+        without changing the file its episodes use."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO media_locations (fingerprint, path, mtime, seen) "
+                "SELECT fingerprint, ?, ?, "
+                "(SELECT coalesce(max(seen), 0) + 1 FROM media_locations) "
+                "FROM media WHERE fingerprint = ? "
+                "ON CONFLICT (fingerprint, path) DO UPDATE SET mtime = excluded.mtime, "
+                "seen = excluded.seen, seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                [path, mtime, fingerprint],
+            )
+
+    def media_locations(self, fingerprint: str) -> list[Location]:
+        """Every path where this media's content was seen, the latest seen first (the file
+        in use among them). Not checked: see :mod:`studio.store.locations`."""
+        return [
+            Location(path, mtime)
+            for path, mtime in self.conn.execute(
+                "SELECT path, mtime FROM media_locations WHERE fingerprint = ? "
+                "ORDER BY seen DESC, path",
+                [fingerprint],
+            )
+        ]
 
     def set_media_missing(self, fingerprint: str, missing: bool) -> None:
         with self.transaction():

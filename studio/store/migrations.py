@@ -149,3 +149,26 @@ def m0003_sync_kept(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0004_media_locations")
+def m0004_media_locations(db: Database) -> None:
+    """Every path where the library has seen a media's content (the file in use and its
+    copies), so that an episode carries on with a copy when the file it used is gone.
+    ``mtime`` is the file's time when last seen holding that content; ``seen`` orders the
+    sightings (the higher, the later), ``seen_at`` says when."""
+    db.executescript(
+        """
+        CREATE TABLE media_locations (
+            fingerprint TEXT NOT NULL REFERENCES media(fingerprint) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            mtime REAL NOT NULL,
+            seen INTEGER NOT NULL,
+            seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (fingerprint, path)
+        );
+        CREATE INDEX media_locations_path ON media_locations(path);
+        INSERT INTO media_locations (fingerprint, path, mtime, seen)
+            SELECT fingerprint, path, mtime, 0 FROM media;
+        """
+    )
