@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import media
 import pytest
 
 from studio import __version__
@@ -375,8 +376,8 @@ def test_check_lists_every_problem_of_a_collection_built_to_break_the_rules(
     studio, tmp_path, clip_vertical, clip_long, clip_no_audio, clip_vfr, clip_rotated,
     clip_landscape,
 ):
-    gone = tmp_path / "soon-gone.mp4"
-    shutil.copy(clip_vertical, gone)
+    # A clip of its own: a copy of clip_vertical would carry on with clip_vertical's file.
+    gone = media.make_clip(tmp_path / "soon-gone.mp4", seconds=3, width=360, height=640, fps=30)
     studio("new", "Broken")
     code, _, err = studio("add", "Broken", clip_long, clip_vertical, clip_no_audio, clip_vfr,
                           clip_rotated, clip_landscape, gone)  # fmt: skip

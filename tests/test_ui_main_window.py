@@ -495,6 +495,25 @@ def two_clips(window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscap
     return window.controller.view.episodes, a, b
 
 
+def test_an_episode_whose_file_is_deleted_plays_from_a_copy_the_library_knows(
+        window, qtbot, monkeypatch, tmp_path, clip_vertical):  # fmt: skip
+    """The same clip imported twice (saved twice by a browser): once the first file is
+    deleted, selecting its episode plays the copy, instead of saying "File missing"
+    about a deleted path until the next edit."""
+    a, b = tmp_path / "clip.mp4", tmp_path / "clip (1).mp4"
+    a.write_bytes(clip_vertical.read_bytes())
+    b.write_bytes(clip_vertical.read_bytes())
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [a, b])
+    first, second = window.controller.view.episodes
+    window.episodes.select_id(second.id)
+    qtbot.waitUntil(lambda: not window.tasks.tasks(), timeout=60_000)
+    a.unlink()  # while the window is open
+    window.episodes.select_id(first.id)
+    assert first.media_fingerprint not in window.model.missing
+    assert window.player.path() == str(b), window.player.message()
+
+
 def test_an_episode_whose_file_is_gone_unloads_the_player_and_i_does_nothing(
         window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape):  # fmt: skip
     """QA: the previous episode's clip stayed in the player, and I took its playhead as

@@ -206,13 +206,13 @@ class StudioController(QObject):
         changed."""
         if self.view is None:
             return False
-        before = {fp: self.view.media[fp].missing for fp in fingerprints
-                  if fp in self.view.media}  # fmt: skip
+        before = {fp: (self.view.media[fp].missing, self.view.media[fp].path)
+                  for fp in fingerprints if fp in self.view.media}  # fmt: skip
         try:
             actions.refresh_media_status(self.ctx.library, before)
         except OSError:
             return False  # unreadable now; the file's own problem shows when it is used
-        now = {fp: m.missing for fp in before
+        now = {fp: (m.missing, m.path) for fp in before
                if (m := self.ctx.library.media(fp)) is not None}  # fmt: skip
         return now != before
 
