@@ -186,3 +186,23 @@ def test_a_clip_whose_rate_turns_variable_late_is_reencoded_and_renders_its_fram
         step = round(1 / (v.time_base * plan.output.frame_rate))
     assert len(pts) == plan.frames and abs(plan.frames - 192) <= 1  # 8 s at 24 fps
     assert {b - a for a, b in zip(pts, pts[1:], strict=False)} == {step}
+
+
+@pytest.mark.parametrize("seconds, steady", [(6, 1), (8, 2), (7, 3)])
+def test_a_variable_rate_clip_trimmed_to_its_end_plans_the_frames_it_has(tmp_path, seconds,
+                                                                         steady):  # fmt: skip
+    """The last frame of a clip that drops to 15 fps lasts 1/30 or 1/15 s, not the
+    average frame duration: a trim to the very end counted a frame the render cannot
+    make ("has 959 frames; the plan asked for 960") and the export failed."""
+    import media
+
+    from studio.domain.timecode import TimeRange
+    from studio.editor.cut_points import cut_points
+    from studio.editor.probe import probe
+    from studio.editor.render import render
+
+    src = media.make_late_vfr_clip(tmp_path / "phone.mp4", seconds=seconds, steady=steady)
+    source = probe(src)
+    plan = plan_cut(source, cut_points(src, source, TimeRange(0, source.duration)), PROFILE)
+    assert plan.strategy is Strategy.REENCODE
+    render(src, source, plan, tmp_path / "out.mp4")  # verifies the frame count

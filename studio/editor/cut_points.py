@@ -39,9 +39,10 @@ def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange, *,
     after_out = index.frame_times_between(path, trim.end, trim.end + 2 * US)
     if after_out:
         out_end = after_out[0]
-    else:  # the trim runs to the end: the last frame lasts one frame duration
+    else:  # the trim runs to the end: the last frame lasts as long as its packet says
         before = index.frame_times_between(path, max(0, trim.end - 2 * US), trim.end)
-        out_end = (before[-1] + round(fd)) if before else trim.end
+        out_end = (before[-1] + _last_frame_length(path, before[-1], fd)) if before \
+            else trim.end  # fmt: skip
         if before and info.duration > before[-1]:
             out_end = min(out_end, info.duration)  # µs rounding must not pass the end
     media_end = out_end if not after_out else max(info.duration, out_end)
@@ -70,6 +71,32 @@ def cut_points(path: str | Path, info: MediaInfo, trim: TimeRange, *,
         copyable_to=copyable_to, open_gop=open_gop,
         pre_roll=timeline.first_pts < timeline.start_pts, decode_from=decode_from,
     )  # fmt: skip
+
+
+def _last_frame_length(path: str | Path, last_us: int, fd: Fraction) -> int:
+    """How long (µs) the last frame, shown at ``last_us``, lasts: its packet's duration.
+    A variable-rate clip's last frame can be far from the average frame duration
+    ``fd`` (a phone clip at 15 fps in the end, 19 on average); ``fd`` when the
+    container does not say."""
+    try:
+        container, stream = keyframes.open_video(path)
+    except UserError:
+        return round(fd)
+    timeline = keyframes.default_index().timeline(path)
+    target = timeline.to_pts(last_us)
+    last = None
+    with container:
+        try:
+            _seek_before(container, stream, timeline, target)
+            for packet in container.demux(stream):
+                if packet.size and packet.pts is not None and packet.pts >= target:
+                    if last is None or packet.pts > last.pts:
+                        last = packet
+        except av.error.FFmpegError:
+            pass
+    if last is None or not last.duration:
+        return round(fd)
+    return timeline.to_us(last.pts + last.duration) - timeline.to_us(last.pts)
 
 
 def _is_idr(path: str | Path, time_us: int) -> bool:
