@@ -21,7 +21,7 @@ from studio.domain.profiles import load_profile
 from studio.domain.rules import Problem, check
 from studio.domain.timecode import TimeRange, format_duration, format_timecode, parse_timecode
 from studio.editor.cut_points import snap_trim
-from studio.editor.probe import PROBE_VERSION, probe
+from studio.editor.probe import PROBE_VERSION, ProbeError, probe
 from studio.i18n import tr
 from studio.store.fingerprint import fingerprint, size_of
 from studio.store.library import Library
@@ -297,6 +297,10 @@ def _reprobe(lib: Library, rec: MediaRecord) -> None:
     """Refresh facts written by an older prober (a file it misjudged, say)."""
     try:
         info = probe(rec.path)
+    except ProbeError as exc:
+        # Accepted before, refused now (a download cut short that an older prober
+        # took for whole): say so in check and at export, rather than at render.
+        info = replace(rec.info, unusable=exc.message)
     except UserError:
         return  # keep what we knew; the file's own problem shows elsewhere
     lib.put_media(replace(rec, info=info, probe_version=PROBE_VERSION))

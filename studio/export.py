@@ -56,6 +56,12 @@ def require_media(ep: Episode, media: MediaRecord | None, collection_title: str)
                            "studio accept-new-version '{collection}:{n}' (or Use the new version "
                            "in the window); otherwise put the old file back.").format(
             n=ep.position, title=ep.title, path=media.path, collection=collection_title))
+    if media is not None and not media.missing and media.info.unusable:
+        raise UserError(tr("Episode {n} '{title}': its video file cannot be used: {reason} "
+                           "Download or copy it again, then: studio accept-new-version "
+                           "'{collection}:{n}' (or Use the new version in the window).").format(
+            n=ep.position, title=ep.title, reason=media.info.unusable,
+            collection=collection_title))
     if media is None or media.missing or not Path(media.path).is_file():
         where = media.path if media else tr("unknown")
         raise UserError(

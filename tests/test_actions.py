@@ -47,3 +47,45 @@ def test_a_folder_is_read_without_hidden_folders_and_folder_by_folder(tmp_path):
         (shoot / rel).write_bytes(b"x")
     found = [p.relative_to(shoot).as_posix() for p in expand_paths([shoot])]
     assert found == ["a.mp4", "sub/b.mp4", "sub2/c.mp4", "sub10/d.mp4"]
+
+
+def test_a_file_an_older_prober_accepted_but_is_cut_short_is_said_unusable(tmp_path):
+    """A half-downloaded .mkv was taken for whole by the prober before PROBE_VERSION 3,
+    with the duration its header states. Now check says the file cannot be used and
+    why, and export refuses it up front (it failed at render: "has 90 frames; the plan
+    asked for 180"), instead of re-probing it on every refresh and saying nothing."""
+    import os
+
+    import media
+
+    from studio.domain.errors import UserError
+    from studio.domain.models import MediaRecord
+    from studio.editor.cut_plan import RenderSettings
+    from studio.export import plan_export
+    from studio.store.fingerprint import fingerprint
+
+    whole = media.make_matroska_clip(tmp_path / "whole.mkv")
+    half = media.make_cut_short(whole, tmp_path / "half.mkv")
+    with AppContext.open(tmp_path / "lib.sqlite") as ctx:
+        lib = ctx.library
+        c = lib.create_collection("Downloads")
+        (r,) = actions.add_files(lib, c, [whole])
+        known = lib.media(r.episode.media_fingerprint)
+        # What an older version wrote for the cut-short file: the header's facts.
+        st = os.stat(half)
+        lib.put_media(MediaRecord(fingerprint(half), str(half), st.st_size, st.st_mtime,
+                                  replace(known.info, path=str(half)),
+                                  probe_version=PROBE_VERSION - 1))  # fmt: skip
+        lib.update_episode(replace(lib.episode(r.episode.id),
+                                   media_fingerprint=fingerprint(half)))  # fmt: skip
+        problems = actions.check_collection(lib, lib.collection(c.id))
+        unusable = [p for p in problems if p.code == "episode.media_unusable"]
+        assert len(unusable) == 1 and unusable[0].is_error
+        assert "half.mkv' is incomplete: it ends at" in unusable[0].message
+        assert lib.media(fingerprint(half)).probe_version == PROBE_VERSION  # not again
+        try:
+            plan_export(lib, lib.collection(c.id), RenderSettings())
+        except UserError as exc:
+            assert "cannot be used" in str(exc) and "accept-new-version" in str(exc)
+        else:
+            raise AssertionError("export planned a file that cannot be used")

@@ -435,14 +435,16 @@ def _broken_views() -> list[CollectionView]:
                               duration=20 * 60 * US, size=12_000_000_000)),
         _record("phone", _info(width=1920, height=1080, rotation=90)),
         _record("square", _info(width=1080, height=1080)),
+        _record("half", _info(container="matroska,webm",
+                              unusable="'half.mkv' is incomplete: it ends at 0:20 of 0:40.")),
     ]
     episodes = [
         _episode(1, "long", seconds=21 * 60 + 4, title="Intro"), _episode(2, "good", seconds=12,
                                                                           title=""),
         _episode(3, "nowhere", title="x" * 101), _episode(4, "gone"), _episode(5, "sound"),
         _episode(6, "old"), _episode(7, "huge", seconds=19 * 60), _episode(8, "phone"),
-        _episode(9, "good", start=40), _episode(10, "square"),
-    ] + [_episode(n, "good") for n in range(11, 82)]
+        _episode(9, "good", start=40), _episode(10, "square"), _episode(11, "half"),
+    ] + [_episode(n, "good") for n in range(12, 82)]
     media = {r.fingerprint: r for r in records}
     good = Collection(id="c1", title="Pain au levain", description="Dix leçons.",
                       price=Money(999), cover=Cover(media_fingerprint="good", time=2 * US))

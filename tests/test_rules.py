@@ -218,7 +218,7 @@ def test_just_over_the_limit_is_shown_precisely(profile: PublishProfile) -> None
 BAD_EPISODE_CODES = {
     "episode.too_long", "episode.too_short", "episode.trim_beyond_media",
     "episode.title_missing", "episode.title_too_long", "episode.media_unknown",
-    "episode.media_missing", "episode.no_video", "episode.no_audio",
+    "episode.media_missing", "episode.media_unusable", "episode.no_video", "episode.no_audio",
     "episode.container_not_accepted", "episode.codec_not_accepted",
     "episode.frame_rate_out_of_range", "episode.variable_frame_rate",
     "episode.resolution_too_small", "episode.resolution_too_large", "episode.not_vertical",
@@ -240,6 +240,8 @@ def broken_episodes() -> tuple[list[Episode], list[MediaRecord]]:
         record("huge", info(width=4320, height=7680, frame_rate=Fraction(120),
                             duration=20 * 60 * US, size=12_000_000_000)),
         record("phone", info(width=1920, height=1080, rotation=90)),
+        record("half", info(path="/clips/half.mkv", container="matroska,webm",
+                            unusable="'half.mkv' is incomplete: it ends at 0:20 of 0:40.")),
     ]
     episodes = [
         episode(1, "long", seconds=21 * 60 + 4, title="Intro"),
@@ -251,8 +253,9 @@ def broken_episodes() -> tuple[list[Episode], list[MediaRecord]]:
         episode(7, "huge", seconds=19 * 60),
         episode(8, "phone"),
         episode(9, "good", start=40),  # ends at 71 s, the clip lasts 60 s
+        episode(10, "half"),  # a download cut short that an older prober accepted
     ]
-    episodes += [episode(n, "good") for n in range(10, 82)]
+    episodes += [episode(n, "good") for n in range(11, 82)]
     return episodes, records
 
 
@@ -281,7 +284,7 @@ def test_broken_collection(profile: PublishProfile, changes: dict, expected: set
         assert p.message.endswith(".") and p.fix and p.fix.endswith(".")
         assert (p.episode_position is None) == p.code.startswith("collection.")
     assert not is_ready(problems)
-    assert {p.episode_position for p in problems if p.episode_position} == set(range(1, 10))
+    assert {p.episode_position for p in problems if p.episode_position} == set(range(1, 11))
 
 
 def tiny_png(folder: Path, w: int = 200, h: int = 356, name: str = "tiny.png") -> str:

@@ -36,6 +36,9 @@ class MediaInfo:
     audio_codec: str | None = None
     audio_channels: int | None = None
     audio_sample_rate: int | None = None
+    # why a file accepted by an older prober cannot be used after all (a Matroska file
+    # cut short, say): the prober's message; None for a usable file
+    unusable: str | None = None
 
     @property
     def has_video(self) -> bool:

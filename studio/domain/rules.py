@@ -47,6 +47,7 @@ CODES: dict[str, Severity] = {
     "episode.title_too_long": ERROR,
     "episode.media_unknown": ERROR,
     "episode.media_missing": ERROR,
+    "episode.media_unusable": ERROR,
     "episode.no_video": ERROR,
     "episode.no_audio": WARNING,
     "episode.container_not_accepted": WARNING,
@@ -296,6 +297,15 @@ def _check_episode(ep: Episode, view: CollectionView, profile: PublishProfile) -
             fix=tr("Reconnect the file (it may be on a drive that is not plugged in) or "
                    "remove the episode.")))
     info = record.info
+    if info.unusable and not record.missing:
+        out.append(_problem(
+            "episode.media_unusable",
+            tr("The video file of {episode} cannot be used: {reason}").format(
+                episode=_label(ep, start=False), reason=info.unusable),
+            episode=ep, field="media",
+            fix=tr("Download or copy the clip again to the same place, then use the new "
+                   "version (Use the new version, or studio accept-new-version); or remove "
+                   "the episode.")))
     if ep.trim.end > info.duration:
         out.append(_problem(
             "episode.trim_beyond_media",
