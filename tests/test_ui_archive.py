@@ -10,10 +10,10 @@ from studio.ui.archive_dialog import NOTE, ArchiveImportDialog
 from studio.ui.main_window import MainWindow
 
 
-def open_archive_dialog(qtbot, tmp_path, videos, title: str):
+def open_archive_dialog(qtbot, tmp_path, videos, title: str, playlists=()):
     """A Takeout folder of ``videos``, the window with a new collection ``title``, and the
     archive dialog on the folder once its preview is read."""
-    root = af.write_folder(tmp_path / "takeout", af.takeout_files(videos))
+    root = af.write_folder(tmp_path / "takeout", af.takeout_files(videos, playlists=playlists))
     ctx = AppContext.open(tmp_path / "library.sqlite")
     w = MainWindow(ctx, use_multimedia=False)
     qtbot.addWidget(w)
@@ -82,5 +82,48 @@ def test_the_creator_chooses_which_video_an_ambiguous_file_is(qtbot, tmp_path):
     assert [r.item.video_id for r in dialog.report.added] == ["m1", "t2", "t1"]
     assert [e.title for e in ctx.library.episodes(c.id)] == ["Morning routine", "Twin", "Twin"]
     assert twin1.text(2) == "2024-02-01"
+    w.close()
+    ctx.close()
+
+
+def rows_of(dialog) -> list:
+    return [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
+
+
+def test_ticks_and_choices_survive_a_look_at_a_playlist(qtbot, tmp_path):
+    clips = tmp_path / "clips"
+    videos = [
+        af.Video("m1", "Morning", af.utc(2024, 1, 2), af.clip(clips, 1, 0)),
+        af.Video("x1", "Bloopers (do not publish)", af.utc(2024, 1, 3), af.clip(clips, 3, 3)),
+        af.Video("t1", "Twin", af.utc(2024, 2, 1), af.clip(clips, 2, 1)),
+        af.Video("t2", "Twin", af.utc(2024, 2, 2), af.clip(clips, 2, 2)),
+    ]  # fmt: skip
+    ctx, w, c, dialog = open_archive_dialog(qtbot, tmp_path, videos, "Ticks",
+                                            playlists=[("Best", "", ["m1", "t1", "t2"])])
+
+    def ticks() -> list[tuple[str, bool]]:
+        return [(r.text(0), r.checkState(0) == Qt.CheckState.Checked) for r in rows_of(dialog)]
+
+    # The creator leaves the bloopers out and says the first Twin file is the first video.
+    bloopers = [r for r in rows_of(dialog) if r.text(0).startswith("Bloopers")][0]
+    bloopers.setCheckState(0, Qt.CheckState.Unchecked)
+    twin = [r for r in rows_of(dialog) if r.text(0) == "Twin"][0]
+    dialog.tree.itemWidget(twin, NOTE).setCurrentIndex(1)
+    before = ticks()
+    assert before == [("Morning", True), ("Bloopers (do not publish)", False), ("Twin", True),
+                      ("Twin(1)", False)]  # fmt: skip
+
+    dialog.playlist.setCurrentIndex(1)  # a look at the playlist "Best"...
+    assert dialog.playlist.currentText() == "Best"
+    assert ("Twin", True) in ticks()
+    dialog.playlist.setCurrentIndex(0)  # ...and back to every video
+    assert ticks() == before
+    twin = [r for r in rows_of(dialog) if r.text(0) == "Twin"][0]
+    assert dialog.tree.itemWidget(twin, NOTE).currentIndex() == 1
+
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert [e.title for e in ctx.library.episodes(c.id)] == ["Morning", "Twin"]
+    assert [r.item.video_id for r in dialog.report.added] == ["m1", "t1"]
     w.close()
     ctx.close()

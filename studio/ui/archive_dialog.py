@@ -88,11 +88,13 @@ class ArchiveImportDialog(QDialog):
         layout.addLayout(buttons)
         self.preview: ArchivePreview | None = None
         self.choices: dict[str, Candidate] = {}  # item key -> the video the creator chose
+        self.ticks: dict[str, bool] = {}  # item key -> ticked or not, as the creator left it
         self.report = None
         self.task: Task | None = None
         self.cancel_button.clicked.connect(self.reject)
         self.import_button.clicked.connect(self.start_import)
         self.playlist.currentIndexChanged.connect(self._fill)
+        self.tree.itemChanged.connect(self._remember_tick)
         self.task = Op(lambda job: preview_archive(self.paths, progress=job.progress,
                                                    cancel=job.token),
                        self.tr("Reading the archive")).success(self._previewed).failure(
@@ -158,11 +160,18 @@ class ArchiveImportDialog(QDialog):
             if not it.importable:
                 flags &= ~Qt.ItemFlag.ItemIsEnabled
             row.setFlags(flags)
-            row.setCheckState(0, Qt.CheckState.Checked if ok and it.checked_by_default
+            ticked = self.ticks.get(it.key, ok and it.checked_by_default)
+            row.setCheckState(0, Qt.CheckState.Checked if ticked and it.importable
                               else Qt.CheckState.Unchecked)  # fmt: skip
             self.tree.addTopLevelItem(row)
             if it.pickable:
                 self.tree.setItemWidget(row, NOTE, self._chooser(row, it))
+
+    def _remember_tick(self, row: QTreeWidgetItem, column: int) -> None:
+        """Keep each row's tick, so that a playlist shown and left again does not reset it."""
+        key = row.data(0, KEY_ROLE)
+        if column == 0 and key is not None:
+            self.ticks[key] = row.checkState(0) == Qt.CheckState.Checked
 
     def _chooser(self, row: QTreeWidgetItem, it: ArchiveItem) -> QComboBox:
         """The videos a file may be; choosing one sets the row's title and date and checks it."""
