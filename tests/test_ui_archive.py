@@ -127,3 +127,29 @@ def test_ticks_and_choices_survive_a_look_at_a_playlist(qtbot, tmp_path):
     assert [r.item.video_id for r in dialog.report.added] == ["m1", "t1"]
     w.close()
     ctx.close()
+
+
+def test_videos_not_added_are_explained_in_the_dialog(qtbot, tmp_path):
+    clips = tmp_path / "clips"
+    videos = [af.Video(f"v{i}", f"Episode {i:02d}", af.utc(2024, 1 + i // 28, 1 + i % 28),
+                       af.clip(clips, 1, i)) for i in range(82)]  # fmt: skip
+    ctx, w, c, dialog = open_archive_dialog(qtbot, tmp_path, videos, "Full")  # holds 80
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=120_000)
+    qtbot.wait(50)
+    assert ctx.library.episode_count(c.id) == 80
+    assert dialog.isVisible()  # the creator reads what happened before closing
+    summary = dialog.summary.text()
+    assert "80 added, 0 already in the library." in summary
+    assert "2 videos were not added: A TikTok Series holds at most 80 episodes" in summary
+    rows = {r.text(0): r for r in rows_of(dialog)}
+    assert rows["Episode 00"].text(NOTE) == "Added as episode 1."
+    for title in ("Episode 80", "Episode 81"):
+        assert rows[title].text(NOTE).startswith("A TikTok Series holds at most 80 episodes")
+    assert dialog.tree.currentItem() is rows["Episode 80"]  # the first one not added is shown
+    assert not dialog.import_button.isVisible() and dialog.cancel_button.text() == "Close"
+    assert w.model.rowCount() == 80
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    w.close()
+    ctx.close()

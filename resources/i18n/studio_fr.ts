@@ -22,7 +22,7 @@
 <context>
     <name>ArchiveImportDialog</name>
     <message>
-        <location filename="../../studio/ui/archive_dialog.py" line="+52"/>
+        <location filename="../../studio/ui/archive_dialog.py" line="+55"/>
         <source>Import an archive</source>
         <translation>Importer une archive</translation>
     </message>
@@ -78,7 +78,7 @@
         <translation>Annuler</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Reading the archive</source>
         <translation>Lecture de l’archive</translation>
     </message>
@@ -138,7 +138,7 @@
         <translation>Story</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+32"/>
         <source>Which video is it?</source>
         <translation>De quelle vidéo s’agit-il&#xa0;?</translation>
     </message>
@@ -156,6 +156,46 @@
         <location line="+9"/>
         <source>Archive imported: {0} added, {1} skipped, {2} failed.</source>
         <translation>Archive importée&#xa0;: {0} ajoutées, {1} ignorées, {2} en échec.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Added as episode {0}.</source>
+        <translation>Ajoutée comme épisode {0}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added.</source>
+        <translation>Ajoutée.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{0} added, {1} already in the library.</source>
+        <translation>Ajoutées&#xa0;: {0}, déjà dans la bibliothèque&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 video was not added: {0}</source>
+        <translation>1 vidéo n’a pas été ajoutée&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} videos were not added: {1}</source>
+        <translation>{0} vidéos n’ont pas été ajoutées&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 video was not added; its row says why.</source>
+        <translation>1 vidéo n’a pas été ajoutée&#xa0;; sa ligne dit pourquoi.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} videos were not added; their rows say why.</source>
+        <translation>{0} vidéos n’ont pas été ajoutées&#xa0;; leurs lignes disent pourquoi.</translation>
     </message>
 </context>
 <context>

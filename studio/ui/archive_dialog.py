@@ -9,10 +9,13 @@ choosing one gives the file that video's title and date and checks it.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -35,7 +38,7 @@ from studio.ingest import (
     preview_archive,
     resolve,
 )
-from studio.ingest.model import ArchiveItem, ItemStatus
+from studio.ingest.model import ArchiveItem, ImportReport, ItemStatus, Outcome
 from studio.store.library import Library
 from studio.ui.operations import Op, Task
 
@@ -248,14 +251,63 @@ class ArchiveImportDialog(QDialog):
                      .success(self._imported).failure(self._failed)
                      .cancelled(self.reject).run(self.controller.tasks))  # fmt: skip
 
-    def _imported(self, report) -> None:
+    def _imported(self, report: ImportReport) -> None:
         self.task = None
         self.report = report
         self.controller.episodes_edited()
         self.window_.statusBar().showMessage(self.tr(
             "Archive imported: {0} added, {1} skipped, {2} failed.").format(
             len(report.added), len(report.skipped), len(report.failed)), 10000)  # fmt: skip
-        self.accept()
+        if report.failed:
+            self._show_results(report)
+        else:
+            self.accept()
+
+    def _show_results(self, report: ImportReport) -> None:
+        """Stay open when videos were not added: each row says what became of its video."""
+        self.bar.hide()
+        self.import_button.hide()
+        self.playlist.setEnabled(False)
+        self.cancel_button.setText(self.tr("Close"))
+        self.cancel_button.clicked.disconnect(self.reject)
+        self.cancel_button.clicked.connect(self.accept)  # the import is done: closing is fine
+        results = {r.item.key: r for r in report.results}
+        red = QBrush(QColor("#c62828"))
+        first_failed = None
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            row.setFlags(row.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            r = results.get(row.data(0, KEY_ROLE))
+            if r is None:
+                continue
+            if r.outcome is Outcome.ADDED:
+                note = (self.tr("Added as episode {0}.").format(r.episode.position)
+                        if r.episode is not None else self.tr("Added."))  # fmt: skip
+            else:
+                note = r.reason or ""
+            self.tree.removeItemWidget(row, NOTE)
+            row.setText(NOTE, note)
+            row.setToolTip(NOTE, note)
+            if r.outcome is Outcome.FAILED:
+                row.setForeground(NOTE, red)
+                first_failed = first_failed or row
+        n = len(report.failed)
+        text = self.tr("{0} added, {1} already in the library.").format(
+            len(report.added), len(report.skipped))
+        reasons = {r.reason for r in report.failed}
+        if len(reasons) == 1 and None not in reasons:  # one reason for all: said above the list
+            reason = reasons.pop()
+            text += " " + (self.tr("1 video was not added: {0}").format(reason) if n == 1 else
+                           self.tr("{0} videos were not added: {1}").format(n, reason))
+        else:
+            text += " " + (self.tr("1 video was not added; its row says why.") if n == 1 else
+                           self.tr("{0} videos were not added; their rows say why.").format(n))
+        self.summary.setText(f"<span style='color:#c62828'>{html.escape(text)}</span>")
+        if first_failed is not None:
+            self.tree.setCurrentItem(first_failed)
+            # once the longer summary has taken its room: scrolled now, the row could end up cut
+            QTimer.singleShot(0, lambda: self.tree.scrollToItem(
+                first_failed, QAbstractItemView.ScrollHint.PositionAtTop))
 
     def reject(self) -> None:
         if self.task is not None:
