@@ -273,3 +273,81 @@ def files_outside(root: Path, media_dir: Path) -> set[Path]:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+# ------------------------------------------- Takeouts in more languages, parts side by side
+
+LOCALIZED = {  # root, videos folder, metadata CSV, its header, playlist index, file pattern
+    "de": ("Takeout/YouTube und YouTube Music", "Videos", "Video-Metadaten/Videos.csv",
+           ["Video-ID", "Ungefähre Dauer (ms)", "Audiosprache des Videos", "Videokategorie",
+            "Videobeschreibung (Original)", "Kanal-ID", "Videotitel (Original)", "Datenschutz",
+            "Videostatus", "Zeitstempel bei Videoerstellung",
+            "Zeitstempel bei Videoveröffentlichung"],
+           ("Playlists/Playlists.csv", ["Playlist-ID", "Playlist-Titel (Original)",
+                                        "Playlist-Beschreibung (Original)"]),
+           ("Playlists/{title}-Videos.csv",
+            ["Video-ID", "Zeitstempel bei Erstellung des Playlist-Videos"])),
+    "es": ("Takeout/YouTube y YouTube\u00a0Music", "vídeos", "metadatos de vídeos/vídeos.csv",
+           ["ID de vídeo", "Duración aproximada (ms)", "Idioma del audio del vídeo",
+            "Categoría del vídeo", "Descripción del vídeo (original)", "ID de canal",
+            "Título del vídeo (original)", "Privacidad", "Estado del vídeo",
+            "Marca de tiempo de creación del vídeo", "Marca de tiempo de publicación del vídeo"],
+           ("listas de reproducción/Listas de reproducción.csv",  # folder name unconfirmed
+            ["ID de lista de reproducción", "Título de la lista de reproducción (original)"]),
+           ("listas de reproducción/{title}-vídeos.csv",
+            ["ID de vídeo", "Marca de tiempo de creación de la lista de reproducción de vídeos"])),
+    "fr": ("Takeout/YouTube et YouTube Music", "vidéos", "métadonnées des vidéos/vidéos.csv",
+           TAKEOUT_HEADERS["fr"],
+           ("playlists/playlists.csv", ["ID de la playlist", "Titre de la playlist (original)",
+                                        "Description de la playlist (original)"]),
+           ("playlists/{title}-Vidéos.csv",
+            ["ID de la vidéo", "Horodatage de création de la vidéo de la playlist"])),
+}  # fmt: skip
+
+
+def _csv_bytes(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def localized_takeout_files(videos: list[Video], lang: str,
+                            playlists: list[tuple[str, str, list[str]]] = (),
+                            ) -> dict[str, Path | bytes]:  # fmt: skip
+    """A Takeout named as in ``lang`` (see LOCALIZED); ``playlists``: (title, description, ids).
+
+    The file of a video is its title with Takeout's replacements, or ``Video.file_name``.
+    """
+    root, folder, metadata, header, (index, index_head), (pattern, list_head) = LOCALIZED[lang]
+    rows: list[list] = [header]
+    files: dict[str, Path | bytes] = {}
+    taken: set[str] = set()
+    for v in videos:
+        approx = v.approx_ms if v.approx_ms is not None else _approx(v.clip)
+        stamp = v.created.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        rows.append([v.video_id, approx, lang, "22", v.description, "UCchannel", v.title,
+                     "public", "processed", stamp, stamp])
+        if v.clip is not None:
+            files[f"{root}/{folder}/{v.file_name or takeout_file_name(v.title, taken)}"] = v.clip
+    files[f"{root}/{metadata}"] = _csv_bytes(rows)
+    if playlists:
+        files[f"{root}/{index}"] = _csv_bytes(
+            [index_head] + [[f"PL{n}", t, d][: len(index_head)]
+                            for n, (t, d, _ids) in enumerate(playlists)])
+        for title, _d, ids in playlists:
+            files[f"{root}/{pattern.format(title=title)}"] = _csv_bytes(
+                [list_head] + [[i, "2024-02-01T00:00:00+00:00"] for i in ids])
+    return files
+
+
+def split_into_part_folders(root: Path, files: dict[str, Path | bytes], parts: int,
+                            ) -> Path:  # fmt: skip
+    """The parts unpacked side by side as macOS does: ``Takeout``, ``Takeout 2``…
+
+    Entries are dealt round-robin, the metadata first in ``Takeout``.
+    """
+    for n, (name, content) in enumerate(sorted(files.items(), key=lambda kv: ".csv" not in kv[0])):
+        top, rest = name.split("/", 1)
+        folder = top if n % parts == 0 else f"{top} {n % parts + 1}"
+        write_folder(root, {f"{folder}/{rest}": content})
+    return root

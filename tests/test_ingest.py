@@ -463,3 +463,86 @@ def test_links_and_special_files_in_a_folder_are_refused(tmp_path, ctx, clips):
     assert "link.mp4" in messages[0] and "symbolic link" in messages[0]
     assert "pipe.mp4" in messages[1] and "special file" in messages[1]
     assert [it.title for it in preview.items] == ["Fine"]
+
+
+@pytest.mark.parametrize("lang", ["de", "es"])
+def test_german_and_spanish_takeouts_import_with_their_titles(tmp_path, ctx, clips, lang):
+    videos = [Video("l1", "Mein erstes Vídeo", utc(2024, 1, 1), clips(1, 1), "Beschreibung"),
+              Video("l2", "Zweites: wie?", utc(2024, 1, 2), clips(2, 2))]  # fmt: skip
+    files = af.localized_takeout_files(videos, lang, [("Reise", "Drei Tage.", ["l2", "l1"])])
+    preview = preview_archive(af.write_zips(tmp_path, f"takeout-{lang}", files))
+    assert not preview.problems
+    assert [(it.title, it.status) for it in preview.items] == [
+        ("Mein erstes Vídeo", ItemStatus.READY), ("Zweites: wie?", ItemStatus.READY)]
+    assert preview.items[0].description == "Beschreibung"
+    trip = find_playlist(preview, "Reise")
+    assert trip.id == "PL0" and trip.description == ("Drei Tage." if lang == "de" else "")
+    c = ctx.library.create_collection("Reise")
+    import_archive(ctx.library, ctx.media_dir, preview, c, playlist_items(preview, trip),
+                   playlist=trip)  # fmt: skip
+    assert titles(ctx, c) == ["Zweites: wie?", "Mein erstes Vídeo"]
+
+
+def test_a_takeout_in_a_language_not_read_says_so(tmp_path, clips):
+    files = {"Takeout/YouTube e YouTube Music/metadati video/video.csv": b"ID video,Titolo\n",
+             "Takeout/YouTube e YouTube Music/video/Ciao.mp4": clips(1)}  # fmt: skip
+    with pytest.raises(UserError) as caught:
+        preview_archive(af.write_zips(tmp_path, "takeout-it", files))
+    assert "holds a YouTube Takeout (Takeout/YouTube e YouTube Music)" in str(caught.value)
+    assert "German, Spanish" in str(caught.value) and "English" in caught.value.hint
+
+
+def test_french_playlist_files_are_named_after_the_playlist(tmp_path, ctx, clips):
+    videos = [Video("f1", "Montmartre à l'aube", utc(2024, 1, 1), clips(1, 1)),
+              Video("f2", "La Seine", utc(2024, 1, 2), clips(2, 2))]  # fmt: skip
+    files = af.localized_takeout_files(videos, "fr", [("Paris à pied", "Deux balades.",
+                                                       ["f2", "f1"])])  # fmt: skip
+    assert "Takeout/YouTube et YouTube Music/playlists/Paris à pied-Vidéos.csv" in files
+    preview = preview_archive(af.write_zips(tmp_path, "takeout-fr", files))
+    [paris] = preview.playlists
+    assert (paris.id, paris.title, paris.description) == ("PL0", "Paris à pied", "Deux balades.")
+    c = ctx.library.create_collection("Paris")
+    import_archive(ctx.library, ctx.media_dir, preview, c, playlist_items(preview, paris),
+                   playlist=find_playlist(preview, "Paris à pied"))  # fmt: skip
+    assert titles(ctx, c) == ["La Seine", "Montmartre à l'aube"]
+    assert ctx.library.collection(c.id).description == "Deux balades."
+
+
+def test_files_named_exactly_as_their_title_are_matched(tmp_path, clips):
+    videos = [Video(f"p{n}", f"Paris walk ({n})", utc(2024, 1, n), clips(2, n)) for n in (1, 2, 3)]
+    videos += [Video("h1", "❤️", utc(2024, 1, 4), clips(1, 1)),
+               Video("s1", "☀️", utc(2024, 1, 5), clips(1, 2)),
+               Video("f1", "🔥/🔥", utc(2024, 1, 6), clips(3, 1)),  # Takeout: "🔥_🔥.mp4"
+               Video("q1", "???", utc(2024, 1, 7), clips(3, 2)),  # Takeout: "___.mp4"
+               Video("v1", "Vlog", utc(2024, 2, 1), clips(1, 3)),  # "Vlog.mp4"
+               Video("v2", "Vlog", utc(2024, 2, 2), clips(4, 1))]  # "Vlog(1).mp4", by length
+    files = af.takeout_files(videos)
+    assert "Takeout/YouTube and YouTube Music/videos/___.mp4" in files
+    preview = preview_archive(af.write_zips(tmp_path, "takeout", files))
+    got = {it.source_ref.rsplit("/", 1)[1]: (it.title, it.status) for it in preview.items}
+    assert got == {
+        "Paris walk (1).mp4": ("Paris walk (1)", ItemStatus.READY),
+        "Paris walk (2).mp4": ("Paris walk (2)", ItemStatus.READY),
+        "Paris walk (3).mp4": ("Paris walk (3)", ItemStatus.READY),
+        "❤️.mp4": ("❤️", ItemStatus.READY), "☀️.mp4": ("☀️", ItemStatus.READY),
+        "🔥_🔥.mp4": ("🔥/🔥", ItemStatus.READY), "___.mp4": ("???", ItemStatus.READY),
+        "Vlog.mp4": ("Vlog", ItemStatus.READY), "Vlog(1).mp4": ("Vlog", ItemStatus.READY)}
+    assert preview.item("youtube:v2").source_ref.endswith("Vlog(1).mp4")
+
+
+def test_parts_unpacked_side_by_side_are_one_archive(tmp_path, ctx, clips):
+    videos = [Video("a1", "First video", utc(2024, 1, 1), clips(1, 1)),
+              Video("a2", "Second video", utc(2024, 1, 2), clips(2, 2)),
+              Video("a3", "Third video", utc(2024, 1, 3), clips(3, 3))]  # fmt: skip
+    files = af.takeout_files(videos, playlists=[("Best", "All three.", ["a3", "a2", "a1"])])
+    root = af.split_into_part_folders(tmp_path / "Downloads", files, parts=3)
+    assert sorted(p.name for p in root.iterdir()) == ["Takeout", "Takeout 2", "Takeout 3"]
+    preview = preview_archive([root])
+    assert [(it.title, it.status) for it in preview.items] == [
+        ("First video", ItemStatus.READY), ("Second video", ItemStatus.READY),
+        ("Third video", ItemStatus.READY)]
+    best = find_playlist(preview, "Best")
+    c = ctx.library.create_collection("Best")
+    import_archive(ctx.library, ctx.media_dir, preview, c, playlist_items(preview, best),
+                   playlist=best)  # fmt: skip
+    assert titles(ctx, c) == ["Third video", "Second video", "First video"]

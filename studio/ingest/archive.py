@@ -276,6 +276,14 @@ class ArchiveSet:
             except _READ_ERRORS as exc:
                 raise self._read_error(entry, exc) from exc
 
+    def read_head(self, entry: Entry, size: int) -> bytes:
+        """The first ``size`` bytes of the entry (to recognise a file by its first lines)."""
+        with self.stream(entry) as f:
+            try:
+                return f.read(size)
+            except _READ_ERRORS as exc:
+                raise self._read_error(entry, exc) from exc
+
     def duration_us(self, entry: Entry) -> int:
         """The media's duration by probing the stream (headers only). Raises ArchiveReadError."""
         try:

@@ -53,6 +53,7 @@ from studio.ingest.model import (
     Playlist,
 )
 from studio.ingest.takeout import read_takeout
+from studio.ingest.takeout_names import LANGUAGES_READ, youtube_folder
 from studio.store.fingerprint import fingerprint
 from studio.store.library import Library
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
@@ -78,6 +79,15 @@ def preview_archive(
         insta = read_instagram(arch)
         if takeout is None and insta is None:
             zipped = any(not src.is_dir() for src in arch.sources)
+            folder = youtube_folder(list(arch.paths()))
+            if folder is not None:
+                raise UserError(tr(
+                    "{name} holds a YouTube Takeout ({folder}), but no list of videos in a "
+                    "language Series Studio reads ({languages}).").format(
+                    name=arch.name, folder=folder, languages=tr(LANGUAGES_READ)), hint=tr(
+                    "Switch your Google account to English and request the Takeout again. If "
+                    "it came as several ZIP files, give them all.") if zipped else tr(
+                    "Switch your Google account to English and request the Takeout again."))
             raise UserError(tr(
                 "{name} is neither a YouTube Takeout (no videos.csv) nor an Instagram export "
                 "(no posts_1.json, reels.json or stories.json).").format(name=arch.name),

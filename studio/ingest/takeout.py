@@ -9,14 +9,14 @@ Only a match that is unique both ways is taken; every other file is listed as
 ambiguous (with its candidate rows) or unmatched, for the creator to resolve.
 A row whose duration is blank is matched by title alone.
 
-Column names follow the account's language: add a language by adding its
-names to the tables below (matching ignores case, accents' composition and
-runs of spaces). The French names other than those of videos.csv are
-unconfirmed (modelled on the confirmed ones).
+File and column names follow the account's language: they are listed, with
+where each was found, in :mod:`studio.ingest.takeout_names`. A Takeout whose
+parts were unpacked side by side (``Takeout``, ``Takeout 2``…) is read as one.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,56 +31,62 @@ from studio.ingest.csv_table import (
     Columns,
     Table,
     decode,
+    map_header,
     parse_ms,
     parse_timestamp,
     preamble_values,
     read_table,
 )
 from studio.ingest.model import ArchiveItem, ArchiveProblem, Candidate, ItemStatus, Playlist
+from studio.ingest.takeout_names import (
+    PLAYLIST_FOLDERS,
+    PLAYLIST_INDEX_COLUMNS,
+    PLAYLIST_INDEX_NAMES,
+    PLAYLIST_VIDEO_COLUMNS,
+    VIDEO_COLUMNS,
+    VIDEO_CSV_NAMES,
+    folded,
+    playlist_title_from_file,
+)
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
-
-VIDEO_CSV_NAMES = ("videos.csv", "vidéos.csv")
-PLAYLIST_FOLDERS = ("playlists",)
-PLAYLIST_INDEX_NAMES = ("playlists.csv",)
-
-VIDEO_COLUMNS: Columns = {
-    "video_id": ("Video ID", "ID de la vidéo"),
-    "duration_ms": ("Approx Duration (ms)", "Durée approximative (ms)"),
-    "title": ("Video Title (Original)", "Titre de la vidéo (original)", "Video Title"),
-    "description": ("Video Description (Original)", "Description de la vidéo (original)"),
-    "created": ("Video Create Timestamp", "Horodatage de création de la vidéo"),
-    "published": ("Video Publish Timestamp", "Horodatage de publication de la vidéo"),
-}
-PLAYLIST_INDEX_COLUMNS: Columns = {
-    "playlist_id": ("Playlist ID", "ID de la playlist"),
-    "title": ("Playlist Title (Original)", "Titre de la playlist (original)", "Title", "Titre"),
-    "description": ("Playlist Description (Original)", "Description de la playlist (original)",
-                    "Description"),
-}  # fmt: skip
-PLAYLIST_VIDEO_COLUMNS: Columns = {
-    "video_id": ("Video ID", "ID de la vidéo"),
-    "added": ("Playlist Video Creation Timestamp", "Time Added",
-              "Horodatage de création de la vidéo de la playlist", "Date d'ajout"),
-}  # fmt: skip
 
 TRUNCATED_AT = 43  # UTF-16 units Takeout keeps of a title in a file name
 TRUNCATION_SLACK = 5  # a name this close to the cut may have lost trailing characters
 TOLERANCE_US = 1_500_000  # the duration in videos.csv is approximate
 TOLERANCE_FRACTION = 0.02
 NAMED = 8  # candidates a note names at most
-_DUPLICATE = re.compile(r"\s*\(\d+\)\s*$")
+_DUPLICATE = re.compile(r"\s*\((\d+)\)\s*$")
+_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")  # emoji/text presentation
+_TAKEOUT_REPLACED = re.compile(r'[\\/:*?"<>|]')  # written "_" in Takeout's file names
 
 
 def title_key(text: str) -> str:
     """NFC, case-folded, without the ``(n)`` duplicate suffix, letters and digits only.
 
     A title with no letter or digit (only emoji, say) keeps its other characters
-    but spaces, so that it can still be compared.
+    but spaces and emoji variation selectors, with the characters Takeout
+    replaces in file names (``/?:*`` …) written ``_`` as Takeout writes them.
     """
+    return _key(text)[0]
+
+
+def exact_key(text: str) -> str:
+    """:func:`title_key` keeping a final ``(n)``: "Paris walk (2)" is not "Paris walk (3)"."""
+    key, number = _key(text)
+    return key + number
+
+
+def _key(text: str) -> tuple[str, str]:
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold()).strip()
-    text = _DUPLICATE.sub("", text)
-    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNM")
-    return kept or "".join(text.split())
+    number = ""
+    found = _DUPLICATE.search(text)
+    if found is not None and found.start() > 0:
+        text, number = text[:found.start()], "(" + found.group(1) + ")"
+    kept = "".join(ch for ch in text
+                   if unicodedata.category(ch)[0] in "LNM" and not _SELECTOR.match(ch))
+    if kept:
+        return kept, number
+    return _TAKEOUT_REPLACED.sub("_", _SELECTOR.sub("", "".join(text.split()))), number
 
 
 def looks_cut(stem: str) -> bool:
@@ -91,6 +97,8 @@ def looks_cut(stem: str) -> bool:
 def name_fits(stem: str, title: str) -> bool:
     """Can a file named ``stem`` (no extension) be the video called ``title``? (No durations.)"""
     key, other = title_key(stem), title_key(title)
+    if key and exact_key(stem) == exact_key(title):
+        return True
     return bool(key) and (other == key or (looks_cut(stem) and other.startswith(key)))
 
 
@@ -108,9 +116,10 @@ class VideoRow:
     duration_us: int | None
 
     key: str = field(init=False)
+    exact: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.key = title_key(self.title)
+        self.key, self.exact = title_key(self.title), exact_key(self.title)
 
     def candidate(self) -> Candidate:
         return Candidate(self.video_id, self.title, self.description, self.created_at,
@@ -122,6 +131,7 @@ class MediaFile:
     entry: Entry
     key: str
     cut: bool  # the name is long enough to have been truncated
+    exact: str = ""  # exact_key of the name: a title ending in "(n)" matches it first
     duration_us: int | None = None
     error: str | None = None
 
@@ -140,8 +150,8 @@ class TakeoutResult:
 
 
 def find_video_csvs(arch: ArchiveSet) -> list[Entry]:
-    names = {n.casefold() for n in VIDEO_CSV_NAMES}
-    return [arch.entries[p] for p in arch.paths() if p.rsplit("/", 1)[-1].casefold() in names]
+    names = {folded(n) for n in VIDEO_CSV_NAMES}
+    return [arch.entries[p] for p in arch.paths() if folded(p.rsplit("/", 1)[-1]) in names]
 
 
 def read_takeout(
@@ -180,8 +190,30 @@ def _root_of(path: str) -> str:
     return "/".join(parts[:-2]) + "/" if len(parts) > 2 else ""
 
 
+_PART_NUMBER = re.compile(r"(?:[ _-]\(?\d{1,3}\)?)$")
+
+
+def _part_folder(name: str) -> str:
+    """``Takeout`` for ``Takeout 2`` or ``Takeout (2)``, ``takeout-…`` for ``takeout-…-002``.
+
+    The parts of a Takeout unpacked side by side (macOS, Windows) land in
+    folders named so: they are one archive.
+    """
+    return _PART_NUMBER.sub("", name).casefold()
+
+
 def _under(path: str, roots: set[str]) -> bool:
-    return any(path.startswith(r) for r in roots)
+    parts = path.split("/")
+    for root in roots:
+        if path.startswith(root):
+            return True
+        want = root.split("/")[:-1]
+        n = len(want) - 1
+        if len(parts) > len(want) and parts[n] == want[n] and all(
+                _part_folder(a) == _part_folder(b)
+                for a, b in zip(parts[:n], want[:n], strict=True)):  # fmt: skip
+            return True
+    return False
 
 
 def _is_video(path: str) -> bool:
@@ -214,7 +246,7 @@ def _probe(arch: ArchiveSet, files: list[Entry], progress: ProgressCallback,
             cancel.raise_if_cancelled()
         progress(Progress(i, len(files), entry.name))
         stem = _stem(entry)
-        mf = MediaFile(entry, title_key(stem), looks_cut(stem))
+        mf = MediaFile(entry, title_key(stem), looks_cut(stem), exact_key(stem))
         try:
             mf.duration_us = arch.duration_us(entry)
         except ArchiveReadError as exc:
@@ -232,15 +264,25 @@ def _match(rows: list[VideoRow], files: list[MediaFile]
            ) -> tuple[list[ArchiveItem], dict[str, list[str]]]:  # fmt: skip
     """Items for matched rows, missing rows and the files left; video id -> item keys."""
     by_key: dict[str, list[VideoRow]] = {}
+    by_exact: dict[str, list[VideoRow]] = {}
     for r in rows:
         by_key.setdefault(r.key, []).append(r)
-    by_name = {id(f): [r for r in rows if f.fits(r)] if f.cut else list(by_key.get(f.key, []))
-               for f in files if f.key}  # fmt: skip
-    by_name.update({id(f): [] for f in files if not f.key})
+        by_exact.setdefault(r.exact, []).append(r)
+
+    def lasts(f: MediaFile, r: VideoRow) -> bool:
+        return f.duration_us is not None and (
+            r.duration_us is None or close(f.duration_us, r.duration_us))
+
+    by_name: dict[int, list[VideoRow]] = {}
     fitting: dict[int, list[VideoRow]] = {}
     for f in files:
-        fitting[id(f)] = [r for r in by_name[id(f)] if f.duration_us is not None and (
-            r.duration_us is None or close(f.duration_us, r.duration_us))]
+        named = ([r for r in rows if f.fits(r)] if f.cut else list(by_key.get(f.key, []))) \
+            if f.key else []  # fmt: skip
+        exact = by_exact.get(f.exact, []) if f.key else []
+        if any(lasts(f, r) for r in exact):  # the name is exactly one title: "Walk (2)"
+            named = exact
+        by_name[id(f)] = named
+        fitting[id(f)] = [r for r in named if lasts(f, r)]
     claims: dict[str, list[MediaFile]] = {}
     for f in files:
         for r in fitting[id(f)]:
@@ -315,22 +357,33 @@ def _titles(rows: list[VideoRow]) -> str:
 def _playlists(arch: ArchiveSet, roots: set[str], rows: dict[str, VideoRow],
                key_of: dict[str, list[str]], problems: list[ArchiveProblem]
                ) -> list[Playlist]:  # fmt: skip
-    folders = {f.casefold() for f in PLAYLIST_FOLDERS}
-    index_names = {n.casefold() for n in PLAYLIST_INDEX_NAMES}
+    """The playlists: the CSV files of the ``playlists`` folder, or, in a language whose
+    folder name is not known, the CSV files whose columns are those of a playlist."""
+    folders = {folded(f) for f in PLAYLIST_FOLDERS}
+    video_csvs = {folded(n) for n in VIDEO_CSV_NAMES}
+    index_names = {folded(n) for n in PLAYLIST_INDEX_NAMES}
     csvs = [arch.entries[p] for p in arch.paths()
-            if _under(p, roots) and p.lower().endswith(".csv")
-            and len(p.split("/")) > 1 and p.split("/")[-2].casefold() in folders]  # fmt: skip
+            if _under(p, roots) and p.lower().endswith(".csv") and len(p.split("/")) > 1
+            and folded(p.rsplit("/", 1)[-1]) not in video_csvs]  # fmt: skip
+
+    def in_folder(e: Entry) -> bool:
+        return folded(e.path.split("/")[-2]) in folders
+
     index: dict[str, dict[str, str]] = {}
-    for e in [e for e in csvs if e.name.casefold() in index_names]:
-        for values in _read(arch, e, PLAYLIST_INDEX_COLUMNS, ("title",), problems).rows:
-            index[title_key(values["title"])] = values
-    out = []
+    lists: list[tuple[Entry, Table]] = []
     for e in csvs:
-        if e.name.casefold() in index_names:
-            continue
-        table = _read(arch, e, PLAYLIST_VIDEO_COLUMNS, ("video_id",), problems)
+        if folded(e.name) in index_names or (not in_folder(e) and _has_columns(
+                arch, e, PLAYLIST_INDEX_COLUMNS, ("playlist_id", "title"))):
+            for values in _read(arch, e, PLAYLIST_INDEX_COLUMNS, ("title",), problems).rows:
+                index[title_key(values["title"])] = values
+        elif in_folder(e):
+            lists.append((e, _read(arch, e, PLAYLIST_VIDEO_COLUMNS, ("video_id",), problems)))
+        elif _has_columns(arch, e, PLAYLIST_VIDEO_COLUMNS, ("video_id", "added")):
+            lists.append((e, _read(arch, e, PLAYLIST_VIDEO_COLUMNS, ("video_id",), problems)))
+    out = []
+    for e, table in lists:
         meta = preamble_values(table, PLAYLIST_INDEX_COLUMNS)
-        stem = re.sub(r"[-_ ]videos$", "", e.name[:-4], flags=re.I)
+        stem = playlist_title_from_file(e.name[:-4])
         meta = meta or _lookup(index, stem)
         keys: list[str] = []
         not_uploaded = 0
@@ -345,6 +398,21 @@ def _playlists(arch: ArchiveSet, roots: set[str], rows: dict[str, VideoRow],
         out.append(Playlist(meta.get("playlist_id") or f"file:{e.path}", title,
                             meta.get("description", ""), tuple(keys), not_uploaded))
     return sorted(out, key=lambda p: p.title.casefold())
+
+
+def _has_columns(arch: ArchiveSet, entry: Entry, columns: Columns,
+                 required: tuple[str, ...]) -> bool:  # fmt: skip
+    """Does one of the first lines of ``entry`` name every ``required`` field? (Reads 8 kB.)"""
+    try:
+        head = arch.read_head(entry, 8192)
+    except ArchiveReadError:
+        return False
+    lines = head.decode("utf-8-sig", errors="replace").splitlines()[:8]
+    try:
+        return any(all(f in map_header(row, columns) for f in required)
+                   for row in csv.reader(lines))  # fmt: skip
+    except csv.Error:
+        return False
 
 
 def _lookup(index: dict[str, dict[str, str]], stem: str) -> dict[str, str]:
