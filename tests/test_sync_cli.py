@@ -297,3 +297,24 @@ def test_status_says_what_changed_since_the_last_publish(
     assert main([*lib_arg, "status", "Walks", "--target", "srv"]) == 0
     out = capsys.readouterr().out
     assert "changed" not in out and re.search(r"^1\. Sunrise +published$", out, re.M), out
+
+
+def test_status_says_an_episode_was_retrimmed_since_the_last_publish(
+        tmp_path, walks, capsys) -> None:  # fmt: skip
+    """A creator who trims an episode after publishing saw it "published", as if the
+    platform showed the new cut."""
+    from studio import actions
+
+    lib_arg = ["--library", str(walks)]
+    assert main([*lib_arg, "targets", "add", "usb", str(tmp_path / "usb")]) == 0
+    assert main([*lib_arg, "publish", "Walks", "--target", "usb"]) == 0
+    with Library.open(walks) as lib:
+        first = lib.episodes(lib.find_collection("Walks").id)[0]
+        before = (first.trim.end - first.trim.start) / 1e6
+        actions.trim_episode(lib, first, "0", "1.5")
+    capsys.readouterr()
+    assert main([*lib_arg, "status", "Walks", "--offline"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^1\. c1 +published, changed here +trim changed since the last publish "
+                     rf"\(there: {before:.1f} s, here: 1\.5 s\)$", out, re.M), out
+    assert re.search(r"^2\. c2 +published$", out, re.M), out

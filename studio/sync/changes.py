@@ -21,7 +21,7 @@ from pathlib import Path
 from studio.domain.models import Collection, Episode
 from studio.domain.money import Money
 from studio.domain.profiles import said_money
-from studio.i18n import tr
+from studio.i18n import decimal, tr
 from studio.store.sync_state import ItemRecord, SyncStore
 from studio.sync.errors import KitError
 from studio.sync.kit import COVER, DesiredCollection, DesiredEpisode, Kit, read_kit
@@ -67,6 +67,13 @@ def registered_from_kit(store: SyncStore, target: str, collection_id: str,
     return desired if desired.digest() == rec.registered_digest else None
 
 
+TRIM_SLACK_US = 100_000  # more than a frame at any rate a platform accepts
+
+
+def _seconds(us: int) -> str:
+    return decimal(f"{us / 1_000_000:.1f}")
+
+
 def _price(minor: int | None, currency: str | None) -> str:
     if minor is None:
         return tr("no price")
@@ -102,6 +109,11 @@ def unpublished_changes(collection: Collection, episodes: list[Episode],
                 title=p.title))
         if e.free_preview != p.free_preview:
             said.append(tr("free preview changed since the last publish"))
+        if abs((e.trim.end - e.trim.start) - p.duration_us) > TRIM_SLACK_US:
+            # A render lasts its trim within a frame: a retrim the platform has not seen.
+            said.append(tr("trim changed since the last publish (there: {there} s, here: "
+                           "{here} s)").format(there=_seconds(p.duration_us),
+                                               here=_seconds(e.trim.end - e.trim.start)))
         if said:
             per[e.id] = tuple(said)
     return Changes(tuple(whole), per)
