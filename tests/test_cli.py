@@ -411,3 +411,44 @@ def test_check_lists_every_problem_of_a_collection_built_to_break_the_rules(
     assert code == 1 and "errors" in out.splitlines()[0]
     for problem_code, _pos in expected:
         assert any(p["message"] in out for p in report["problems"] if p["code"] == problem_code)
+
+
+def test_a_read_only_library_chosen_by_studio_library_is_named_with_what_to_do(tmp_path):
+    """Not "(the default one)": the file in use, why it cannot be changed, what to do;
+    reading still works."""
+    from test_store import run_as_ordinary_user
+
+    library = tmp_path / "lib.sqlite"
+    assert main(["--library", str(library), "new", "Walks"]) == 0
+    library.chmod(0o444)
+    probe = ("import sys; from studio.cli.main import main; "
+             "sys.exit(main(sys.argv[1:]))")  # fmt: skip
+    env = {"STUDIO_LIBRARY": str(library)}
+    listing = run_as_ordinary_user(probe.replace("sys.argv[1:]", "['list']"), **env)
+    assert listing.returncode == 0 and "Walks" in listing.stdout, listing.stderr
+    for args in (["new", "Second"], ["set", "Walks", "--price", "5"]):
+        proc = run_as_ordinary_user(probe.replace("sys.argv[1:]", repr(args)), **env)
+        assert proc.returncode == 2
+        assert proc.stderr == (f"studio: error: The library {library} is a read-only file: it "
+                               "can be read but not changed. Make it writable or copy it to a "
+                               "folder you can write, or open another one with --library.\n")
+    with Library.open(library) as lib:
+        assert [c.title for c in lib.collections()] == ["Walks"]
+
+
+def test_an_sqlite_error_names_the_library_studio_library_chose(tmp_path, monkeypatch, capsys):
+    import sqlite3
+
+    from studio.cli import commands
+
+    def locked(args):
+        exc = sqlite3.OperationalError("database is locked")
+        exc.sqlite_errorname = "SQLITE_BUSY"
+        raise exc
+
+    monkeypatch.setattr(commands, "cmd_list", locked)
+    monkeypatch.setenv("STUDIO_LIBRARY", str(tmp_path / "chosen.sqlite"))
+    assert main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"studio: error: The library {tmp_path / 'chosen.sqlite'} is kept busy by "
+                   "another program (another Series Studio?); try again when it is done.\n")

@@ -14,7 +14,14 @@ from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Episode, MediaInfo, MediaRecord
 from studio.domain.money import Money
 from studio.domain.timecode import TimeRange
-from studio.store.library import Library, LibraryDamaged, LibraryError
+from studio.store.library import (
+    Library,
+    LibraryDamaged,
+    LibraryDiskFull,
+    LibraryError,
+    LibraryReadOnly,
+    NotALibrary,
+)
 
 
 def _media(n: int) -> MediaRecord:
@@ -112,7 +119,7 @@ def test_find_collection_by_title_id_and_prefix(lib):
         lib.find_collection("London")
 
 
-def test_damaged_file_is_kept_and_reported(tmp_path):
+def test_damaged_file_is_kept_once_and_reported(tmp_path, monkeypatch):
     path = tmp_path / "library.sqlite"
     with Library.open(path) as lib:
         _fill(lib, 3)
@@ -130,14 +137,47 @@ def test_damaged_file_is_kept_and_reported(tmp_path):
         Library.open(path)
     assert "damaged" in str(err.value) and str(err.value.backup) in str(err.value)
     assert err.value.backup.read_bytes() == bytes(data)
-
-
-def test_not_a_database_is_reported_not_crashed(tmp_path):
-    path = tmp_path / "library.sqlite"
-    path.write_text("these are my notes, not a database\n" * 200)
-    with pytest.raises(LibraryDamaged, match="not a database"):
+    # Opening it again, later, keeps the same copy, not one more per attempt.
+    monkeypatch.setattr("studio.store.library_problems._timestamp", lambda: "20300101-000000")
+    with pytest.raises(LibraryDamaged) as again:
         Library.open(path)
-    assert path.read_text().startswith("these are my notes")
+    assert again.value.backup == err.value.backup
+    assert len(list(tmp_path.glob("library.sqlite.damaged-*"))) == 1
+
+
+def test_a_file_that_is_not_sqlite_is_not_a_library_and_is_left_alone(tmp_path):
+    """Choosing a video as the library: said so, and the file is neither copied (a
+    multi-GB copy per attempt) nor called damaged."""
+    path = tmp_path / "holiday.mp4"
+    content = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 400
+    path.write_bytes(content)
+    for _attempt in range(3):
+        with pytest.raises(NotALibrary) as err:
+            Library.open(path)
+        assert str(err.value).startswith(f"{path} is not a Series Studio library (it is not an "
+                                         "SQLite database)")
+        assert "damaged" not in str(err.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["holiday.mp4"]
+    assert path.read_bytes() == content
+
+
+def test_another_apps_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "notes.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.execute("INSERT INTO notes (text) VALUES ('buy milk')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NotALibrary, match="another application's database, not a Series "
+                                          "Studio library"):  # fmt: skip
+        Library.open(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] \
+        == ["notes"]  # fmt: skip
+    conn.close()
 
 
 def test_library_from_a_newer_app_is_refused(tmp_path):
@@ -261,3 +301,197 @@ def test_the_places_a_media_was_seen_are_kept_until_the_media_goes(lib):
     assert lib.media_locations("0-unknown") == []
     lib.remove_episode(eps[0].id)
     assert lib.forget_media(fp) and lib.media_locations(fp) == [] and lib.integrity_ok()
+
+
+# -- a library that cannot be written: read-only places, a full disk ---------------------
+#
+# Tests run as root in CI, where chmod stops nothing. An ordinary user is imitated by a
+# child process that drops root's override capabilities (CAP_DAC_OVERRIDE,
+# CAP_DAC_READ_SEARCH, CAP_FOWNER) from its bounding set before exec, as `setpriv` does:
+# it stays uid 0 (its Python under /root stays reachable) but a 0555 folder stops it.
+# Not root: the folder's mode stops the child as it is.
+
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _CAP_FOWNER = 1, 2, 3
+_PR_CAPBSET_DROP = 24
+
+
+def _drop_root_override() -> None:  # runs in the child, before exec
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _CAP_FOWNER):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def run_as_ordinary_user(code: str, **env: str):
+    """Run Python ``code`` in a child that file permissions apply to; its output."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
+    if root and not sys.platform.startswith("linux"):
+        pytest.skip("imitating an ordinary user as root needs Linux capabilities")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env},
+                          preexec_fn=_drop_root_override if root else None)  # fmt: skip
+    return proc
+
+
+_READ_ONLY_PROBE = """
+import sys
+from pathlib import Path
+from studio.store.library import Library, LibraryReadOnly
+path = Path(sys.argv[1] if len(sys.argv) > 1 else {path!r})
+with Library.open(path) as lib:
+    print("titles:", [c.title for c in lib.collections()])
+    print("view:", len(lib.view(lib.collections()[0].id).episodes))
+    print("read_only:", lib.read_only_reason)
+    try:
+        lib.create_collection("Second")
+    except LibraryReadOnly as exc:
+        print("edit:", exc)
+"""
+
+
+def test_a_library_in_a_folder_the_user_cannot_write_opens_read_only(tmp_path):
+    folder = tmp_path / "backup"
+    path = folder / "library.sqlite"
+    with Library.open(path) as lib:
+        _fill(lib, 2)
+    folder.chmod(0o555)
+    try:
+        proc = run_as_ordinary_user(_READ_ONLY_PROBE.format(path=str(path)))
+    finally:
+        folder.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "titles: ['Cooking']"
+    assert lines[1] == "view: 2"
+    said = f"The library {path} is in a folder you cannot write ({folder}): it can be read " \
+           "but not changed."  # fmt: skip
+    assert lines[2] == f"read_only: {said} Make it writable or copy it to a folder you can " \
+        "write, or open another one with --library."  # fmt: skip
+    assert lines[3].startswith(f"edit: {said}")
+    assert sorted(p.name for p in folder.iterdir()) == ["library.sqlite"]  # no *.damaged-*
+    with Library.open(path) as lib:
+        assert [c.title for c in lib.collections()] == ["Cooking"]
+
+
+def _mount(args: list[str], where: Path) -> None:
+    """Mount, or skip saying why (mounting needs root and may be forbidden, e.g. in an
+    unprivileged container)."""
+    import subprocess
+
+    proc = subprocess.run(["mount", *args, str(where)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"mounting is not permitted here: {proc.stderr.strip()}")
+
+
+def _umount(where: Path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def test_a_library_on_a_read_only_disk_opens_read_only_and_makes_no_copy(tmp_path):
+    import subprocess
+
+    folder, ro = tmp_path / "lib", tmp_path / "ro"
+    ro.mkdir()
+    with Library.open(folder / "library.sqlite") as lib:
+        _fill(lib, 2)
+    _mount(["--bind", str(folder)], ro)
+    try:
+        remount = subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)],
+                                 capture_output=True, text=True)  # fmt: skip
+        if remount.returncode != 0:
+            pytest.skip(f"a read-only remount is not permitted here: {remount.stderr.strip()}")
+        path = ro / "library.sqlite"
+        with Library.open(path) as lib:
+            assert [c.title for c in lib.collections()] == ["Cooking"]
+            assert lib.read_only and "is on a read-only disk" in lib.read_only_reason
+            with pytest.raises(LibraryReadOnly, match=f"The library {path} is on a read-only "
+                                                      "disk: it can be read but not changed"):
+                lib.create_collection("Second")
+        assert sorted(p.name for p in ro.iterdir()) == ["library.sqlite"]
+    finally:
+        _umount(ro)
+
+
+def test_a_full_disk_is_said_and_leaves_no_empty_backups(tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    source = tmp_path / "library.sqlite"
+    with Library.open(source) as lib:
+        _fill(lib, 2)
+    _mount(["-t", "tmpfs", "-o", "size=2m", "tmpfs"], small)
+    try:
+        path = small / "library.sqlite"
+        path.write_bytes(source.read_bytes())
+        junk = small / "junk"
+        with open(junk, "wb", buffering=0) as f:  # fill the disk
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        for _attempt in range(2):
+            with pytest.raises(LibraryDiskFull) as err:
+                Library.open(path)
+            assert str(err.value) == (f"The disk holding the library {path} is full: free some "
+                                      "space, then try again.")
+        assert not list(small.glob("*.damaged-*"))
+        junk.unlink()
+        with Library.open(path) as lib:
+            assert lib.integrity_ok() and [c.title for c in lib.collections()] == ["Cooking"]
+    finally:
+        _umount(small)
+
+
+def test_an_edit_on_a_full_disk_says_so_and_changes_nothing(tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    _mount(["-t", "tmpfs", "-o", "size=8m", "tmpfs"], small)
+    try:
+        path = small / "library.sqlite"
+        with Library.open(path) as lib:
+            c, _eps = _fill(lib, 1)
+            with open(small / "junk", "wb", buffering=0) as f:
+                try:
+                    while True:
+                        f.write(b"\0" * 4096)
+                        f.flush()
+                except OSError:
+                    pass
+            with pytest.raises(LibraryDiskFull, match=f"The disk holding the library {path} "
+                                                      "is full"):  # fmt: skip
+                lib.update_collection(c.with_(description="x" * 200_000))
+            assert lib.collection(c.id).description == ""
+    finally:
+        _umount(small)
+
+
+def test_a_closed_library_is_one_complete_file(tmp_path):
+    """Copying library.sqlite alone (a backup) has every edit once the app has closed it,
+    even while another program still has it open."""
+    import shutil
+
+    from studio.app import AppContext
+
+    path = tmp_path / "library.sqlite"
+    other = sqlite3.connect(path)  # the window, or a terminal, still has it open
+    try:
+        ctx = AppContext.open(path)
+        c = ctx.library.create_collection("Walks")
+        ctx.library.update_collection(c.with_(description="the last edit"))
+        other.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        ctx.close()
+        shutil.copy(path, tmp_path / "copy.sqlite")  # the main file only, no -wal
+    finally:
+        other.close()
+    copy = sqlite3.connect(tmp_path / "copy.sqlite")
+    assert copy.execute("SELECT description FROM collections").fetchall() == [("the last edit",)]
+    copy.close()

@@ -157,10 +157,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except sqlite3.Error as exc:  # a library on a read-only disk, or locked for too long
-        from studio.cli.terminal import error
+        from pathlib import Path
 
-        error(tr("The library {path} cannot be used: {error}.").format(
-            path=args.library or tr("(the default one)"), error=exc))  # fmt: skip
+        from studio.app import default_library_path
+        from studio.cli.terminal import error
+        from studio.store.library import explain
+
+        # The library AppContext.open chose: --library, else STUDIO_LIBRARY or the default.
+        path = Path(args.library).expanduser() if args.library else default_library_path()
+        error(str(explain(path, exc)))
         return 2
     except OSError as exc:  # a folder that is a file, a read-only disk, a full disk...
         from studio.cli.terminal import error

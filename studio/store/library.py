@@ -9,7 +9,6 @@ A :class:`Library` is used from one thread at a time.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import time
 import uuid
@@ -23,45 +22,47 @@ from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Collection, CollectionView, Episode, MediaRecord
 from studio.i18n import tr
 from studio.store import rows
+from studio.store.library_problems import (
+    LibraryDamaged,
+    LibraryDiskFull,
+    LibraryError,
+    LibraryReadOnly,
+    NotALibrary,
+    _error_name,
+    _is_damage,
+    _keep_copy,
+    _starts_like_sqlite,
+    _timestamp,
+    _why_read_only,
+    explain,
+    read_only_message,
+)
 from studio.store.locations import Location
 from studio.store.migrations import migrations
 
 BUSY_TIMEOUT_S = 15.0
 
 
-class LibraryError(UserError):
-    """The library file cannot be used as it is."""
-
-
-class LibraryDamaged(LibraryError):
-    """The integrity check failed; a copy of the damaged file was kept."""
-
-    def __init__(self, message: str, backup: Path) -> None:
-        super().__init__(message)
-        self.backup = backup
-
-
-def _timestamp() -> str:
-    return time.strftime("%Y%m%d-%H%M%S")
-
-
-def _keep_copy(path: Path, suffix: str) -> Path:
-    backup = path.with_name(f"{path.name}.{suffix}-{_timestamp()}")
-    shutil.copy2(path, backup)
-    for extra in ("-wal", "-shm"):
-        side = Path(str(path) + extra)
-        if side.exists():
-            shutil.copy2(side, Path(str(backup) + extra))
-    return backup
-
-
 class Library:
-    """An open library file. Use :meth:`open`; close with :meth:`close` or ``with``."""
+    """An open library file. Use :meth:`open`; close with :meth:`close` or ``with``.
+
+    ``read_only`` (with ``read_only_reason``, a sentence naming the file) is set when the
+    library sits on a read-only disk, in a folder or a file this user cannot write: it
+    can be listed, shown, checked and exported, and a change raises
+    :class:`LibraryReadOnly` saying why.
+    """
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
         self.db = Database(conn)
+        self.read_only_reason: str | None = None
+        self._checkpoint_on_close = False
+        self._ro_connection = False
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -69,62 +70,149 @@ class Library:
         """Open (creating if needed), check integrity, and migrate the library at ``path``.
 
         ``check=False`` skips the integrity check, for a second connection of a
-        process that has already opened (and checked) the same file.
+        process that has already opened (and checked) the same file. A library this
+        user cannot write opens read-only (see :attr:`read_only`). Raises
+        :class:`NotALibrary` for a file that is not one (nothing is changed),
+        :class:`LibraryDamaged` when SQLite finds it damaged (a copy is kept, once),
+        :class:`LibraryDiskFull` and other :class:`LibraryError` with the path.
         """
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(tr("Cannot create the library folder {folder}: {error}.").format(
-                folder=path.parent, error=exc)) from exc
+                folder=path.parent, error=exc.strerror or exc)) from exc
+        if path.is_dir():
+            raise NotALibrary(tr("{path} is a folder, not a Series Studio library: choose a "
+                                 "library file, or a new file name to start one.").format(
+                path=path))
         existed = path.exists() and path.stat().st_size > 0
         try:
-            conn = sqlite3.connect(
-                str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
+            lib = cls._connect(path, existed, check, read_only=False)
         except sqlite3.Error as exc:
-            raise LibraryError(tr("Cannot open the library {path}: {error}.").format(
-                path=path, error=exc)) from exc
+            problem = cls._problem(path, exc, check)
+            if isinstance(problem, LibraryReadOnly) and not existed:
+                raise LibraryReadOnly(tr("Cannot make a library at {path}: the folder cannot be "
+                                         "written. Choose another place with --library.").format(
+                    path=path)) from exc
+            if not isinstance(problem, LibraryReadOnly):
+                raise problem from exc
+        else:
+            lib._checkpoint_on_close = check
+            reason = _why_read_only(path) if existed else None
+            if reason is not None:  # SQLite opened a file it cannot write read-only
+                lib.read_only_reason = read_only_message(path, reason)
+            return lib
+        # A library on a read-only disk, or in a folder this user cannot write.
+        try:
+            lib = cls._connect(path, existed, check, read_only=True)
+        except sqlite3.Error as exc2:
+            raise cls._problem(path, exc2, check) from exc2
+        lib.read_only_reason = str(problem)
+        return lib
+
+    @classmethod
+    def _problem(cls, path: Path, exc: sqlite3.Error, check: bool) -> LibraryError:
+        """The error to show for ``exc``, raised while opening ``path`` (now closed)."""
+        if not _is_damage(exc):
+            return explain(path, exc)
+        if not _starts_like_sqlite(path):
+            return NotALibrary(tr(
+                "{path} is not a Series Studio library (it is not an SQLite database); it was "
+                "not changed. Choose a library file, or a new file name to start "
+                "one.").format(path=path))
+        return cls._damaged(path, str(exc))
+
+    @staticmethod
+    def _damaged(path: Path, reason: str) -> LibraryDamaged:
+        try:
+            backup: Path | None = _keep_copy(path, "damaged")
+        except OSError:
+            backup = None
+        if backup is None:
+            return LibraryDamaged(tr(
+                "The library {path} is damaged ({reason}). No copy of it could be kept beside "
+                "it: copy it somewhere safe, then move it away to start a new library, or "
+                "open another one with --library.").format(path=path, reason=reason), None)
+        return LibraryDamaged(tr(
+            "The library {path} is damaged ({reason}). A copy was kept at {backup}. Move the "
+            "damaged file away to start a new library, or open another one with "
+            "--library.").format(path=path, reason=reason, backup=backup), backup)
+
+    @classmethod
+    def _connect(cls, path: Path, existed: bool, check: bool, *, read_only: bool) -> Library:
+        if not read_only:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)  # fmt: skip
+        else:
+            conn = cls._connect_read_only(path)
         lib = cls(path, conn)
+        lib._ro_connection = read_only
         try:
             if check:
                 lib._check_integrity(existed)
+            lib._refuse_another_apps_database()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise LibraryError(tr("The library {path} cannot use write-ahead logging "
-                                      "({mode}).").format(path=path, mode=mode))
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if not read_only:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode.lower() != "wal":
+                    raise LibraryError(tr("The library {path} cannot use write-ahead logging "
+                                          "({mode}).").format(path=path, mode=mode))
+                conn.execute("PRAGMA synchronous = NORMAL")
             lib._migrate(existed)
         except BaseException:
             conn.close()
             raise
         return lib
 
+    @staticmethod
+    def _connect_read_only(path: Path) -> sqlite3.Connection:
+        """A read-only connection. SQLite needs to make the -shm file of a library in
+        write-ahead mode; where it cannot, and no log is left over to read, the file is
+        read as it is (``immutable``: nobody can change it there either)."""
+        uri = path.absolute().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                                   isolation_level=None, check_same_thread=False)  # fmt: skip
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            if _is_damage(exc):
+                raise
+            wal = Path(f"{path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None, check_same_thread=False)  # fmt: skip
+
     def _check_integrity(self, existed: bool) -> None:
+        """LibraryDamaged when SQLite reports damage; an error reaching the file (read-only
+        disk, full disk) is raised as it is, for :meth:`open` to explain."""
         if not existed:
             return
-        try:
-            result = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-            fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            result, fk = [str(exc)], []
+        result = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         if result == ["ok"] and not fk:
             return
         reason = "; ".join(result[:3]) if result != ["ok"] else tr("broken links between tables")
         self.conn.close()
-        backup = _keep_copy(self.path, "damaged")
-        raise LibraryDamaged(
-            tr("The library {path} is damaged ({reason}). A copy was kept at {backup}. Move the "
-               "damaged file away to start a new library, or open another one with "
-               "--library.").format(path=self.path, reason=reason, backup=backup),
-            backup,
-        )
+        raise self._damaged(self.path, reason)
+
+    def _refuse_another_apps_database(self) -> None:
+        """NotALibrary for an SQLite file with tables but not ours: never add our tables
+        to it (nor turn on write-ahead logging, which changes its header)."""
+        tables = self.db.table_names()
+        if tables and "_sqlite_migrations" not in tables:
+            raise NotALibrary(tr(
+                "{path} is another application's database, not a Series Studio library; it "
+                "was not changed. Choose a library file, or a new file name to start "
+                "one.").format(path=self.path))
 
     def _migrate(self, existed: bool) -> None:
         known = {m.name for m in migrations._migrations}
-        if "_sqlite_migrations" in self.db.table_names():
+        tables = self.db.table_names()
+        if "_sqlite_migrations" in tables:
             applied = {m.name for m in migrations.applied(self.db)}
             newer = applied - known
             if newer:
@@ -136,7 +224,12 @@ class Library:
         pending = migrations.pending(self.db)
         if not pending:
             return
-        if existed and self.db.table_names():
+        if self._ro_connection:
+            raise LibraryReadOnly(tr(
+                "The library {path} was made by an older Series Studio and must be upgraded, "
+                "which needs writing it: copy it to a folder you can write and open the "
+                "copy.").format(path=self.path))
+        if existed and tables:
             self._keep_copy_through_sqlite("before-upgrade")
         # Hold the write lock while migrating so that two processes opening a
         # new library at once cannot both run the ladder; each migration runs
@@ -158,6 +251,15 @@ class Library:
         return backup
 
     def close(self) -> None:
+        """Close; the connection :meth:`open` checked (the app's own, not a worker's) first
+        moves the write-ahead log into the library file if no one else is using it, so
+        that a closed library is one complete file (a copy of it alone has every edit)."""
+        if self._checkpoint_on_close and not self._ro_connection:
+            try:
+                self.conn.execute("PRAGMA busy_timeout = 0")  # never wait for another user
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                pass  # in use elsewhere, or a full disk: SQLite keeps the log, nothing is lost
         self.conn.close()
 
     def owns_file(self, path: str | os.PathLike) -> bool:
@@ -187,19 +289,46 @@ class Library:
     def transaction(self) -> Iterator[Database]:
         """One user action: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
 
-        Nested calls join the outer transaction.
+        Nested calls join the outer transaction. A library that cannot be written, or
+        whose disk is full, raises :class:`LibraryReadOnly` or :class:`LibraryDiskFull`
+        (naming the file) instead of SQLite's own words.
         """
         if self.conn.in_transaction:
             yield self.db
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.read_only_reason is not None:
+            raise LibraryReadOnly(self.read_only_reason)
         try:
-            yield self.db
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled back already
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            problem = explain(self.path, exc)
+            if isinstance(problem, (LibraryReadOnly, LibraryDiskFull)) or _error_name(
+                    exc).startswith("SQLITE_BUSY"):
+                raise problem from exc
             raise
-        else:
-            self.conn.execute("COMMIT")
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the library (a read-only library too)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     # ------------------------------------------------------------- collections
     def create_collection(self, title: str, profile: str = "tiktok-series") -> Collection:
@@ -512,7 +641,7 @@ class Library:
 
     def view(self, collection_id: str) -> CollectionView:
         """The collection, its ordered episodes and their media, read in one snapshot."""
-        with self.transaction():
+        with self._snapshot():
             c = self.collection(collection_id)
             eps = self.episodes(collection_id)
             media = {
