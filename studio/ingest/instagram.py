@@ -6,7 +6,8 @@ The JSON files are in ``your_instagram_activity/content/`` (older exports:
 ``stories.json`` (``{"ig_stories": [...]}``). Each media entry has a ``uri``
 (relative to the export's root: ``media/posts/202301/....mp4``), a
 ``creation_timestamp`` (Unix seconds) and a ``title``: the caption, which a
-carousel may carry at the post level instead. Instagram writes UTF-8 text as
+carousel may carry at the post level instead; a carousel's media share the
+post's time and keep the order of its ``media`` list. Instagram writes UTF-8 text as
 if each byte were a Latin-1 character ("Ã©tÃ©" for "été"): captions are repaired
 when re-reading them that way round-trips. Photos are counted and skipped.
 """
@@ -102,8 +103,8 @@ def read_instagram(arch: ArchiveSet) -> InstagramResult | None:
             continue
         for media, post_title, post_time in _media_of(kind, data, arch.describe(entry), result):
             _add(arch, result, seen, kind, root, media, post_title, post_time)
-    result.items.sort(key=lambda it: (it.created_at is None, it.created_at or datetime.min,
-                                      it.key))  # fmt: skip
+    # Stable: the media of a carousel share its time and keep their order in the JSON.
+    result.items.sort(key=lambda it: (it.created_at is None, it.created_at or datetime.min))
     return result
 
 

@@ -1,0 +1,73 @@
+"""Instagram exports as the current "Download your information" writes them: IGTV, archived
+posts, carousels in slide order, and the advice for an export downloaded in HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import archive_factory as af
+import pytest
+from archive_factory import utc
+
+from studio.app import AppContext
+from studio.cli.main import build_parser
+from studio.domain.errors import UserError
+from studio.ingest import import_archive, preview_archive
+
+MEDIA = "your_instagram_activity/media"  # where the current layout puts the JSON files
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clips")
+    return lambda seconds, variant=0: af.clip(folder, seconds, variant)
+
+
+def media(uri: str, when, caption: str = "") -> dict:
+    """One media entry as Instagram writes it (the caption in its mojibake)."""
+    return {"uri": uri, "creation_timestamp": int(when.timestamp()),
+            "title": af.mojibake(caption), "media_metadata": {}}  # fmt: skip
+
+
+def dump(data) -> bytes:
+    return json.dumps(data, indent=2).encode("utf-8")  # ensure_ascii, as Instagram writes
+
+
+def studio(library: Path, capsys, *argv: str) -> tuple[int, str]:
+    """``studio --library LIBRARY ARGV...`` as the terminal runs it: a UserError is status 2."""
+    args = build_parser().parse_args(["--library", str(library), *argv])
+    try:
+        code = args.func(args)
+    except UserError as exc:
+        print(exc)
+        code = 2
+    return code, capsys.readouterr().out
+
+
+def test_a_carousel_keeps_its_slide_order(tmp_path, ctx_library, clips):
+    ts = utc(2024, 1, 1, 10)
+    names = [  # Instagram's random file names: their order is not the slides'
+        "438112998_1150427639428931_2046693847762010962_n_18037791805785186.mp4",
+        "431010364_7590271931027291_1329913471316488398_n_17994212408590312.mp4",
+        "437923015_1025339518739217_5735447612840417286_n_18242960653233009.mp4",
+    ]
+    uris = [f"media/posts/202401/{n}" for n in names]
+    post = {"media": [media(u, ts) for u in uris], "creation_timestamp": int(ts.timestamp()),
+            "title": af.mojibake("Paris en 3 étapes : 1) Montmartre 2) Louvre 3) Seine")}
+    files: dict[str, Path | bytes] = {"your_instagram_activity/content/posts_1.json": dump([post])}
+    for slide, uri in enumerate(uris):
+        files[uri] = clips(slide + 1, slide)  # slide 1 lasts 1 s, slide 2 2 s, slide 3 3 s
+    preview = preview_archive(af.write_zips(tmp_path / "dl", "instagram-carousel", files))
+    assert [it.source_ref for it in preview.items] == uris
+    c = ctx_library.library.create_collection("Carousel")
+    report = import_archive(ctx_library.library, ctx_library.media_dir, preview, c)
+    assert len(report.added) == 3
+    episodes = ctx_library.library.episodes(c.id)
+    assert [round(e.duration / 1e6) for e in episodes] == [1, 2, 3]
+
+
+@pytest.fixture
+def ctx_library(tmp_path):
+    with AppContext.open(tmp_path / "lib" / "library.sqlite") as c:
+        yield c
