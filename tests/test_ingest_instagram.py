@@ -67,6 +67,21 @@ def test_a_carousel_keeps_its_slide_order(tmp_path, ctx_library, clips):
     assert [round(e.duration / 1e6) for e in episodes] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("folder", ["your_instagram_activity/media",
+                                    "your_instagram_activity/content", "content"])
+def test_an_html_export_gets_the_advice_to_choose_json(tmp_path, capsys, clips, folder):
+    page = b"<html><body><video src='../../../media/reels/202401/123.mp4'></video></body></html>"
+    files = {f"{folder}/posts_1.html": page, f"{folder}/reels.html": page,
+             "media/reels/202401/123.mp4": clips(1)}  # fmt: skip
+    [zipped] = af.write_zips(tmp_path / "dl", "instagram-me-html", files)
+    code, out = studio(tmp_path / "library.sqlite", capsys, "import-archive", str(zipped),
+                       "--no-input")  # fmt: skip
+    assert code == 1
+    assert ("This Instagram export is in HTML: request your information again and choose the "
+            "JSON format.") in out  # fmt: skip
+    assert "neither a YouTube Takeout" not in out
+
+
 @pytest.fixture
 def ctx_library(tmp_path):
     with AppContext.open(tmp_path / "lib" / "library.sqlite") as c:

@@ -153,3 +153,31 @@ def test_videos_not_added_are_explained_in_the_dialog(qtbot, tmp_path):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     w.close()
     ctx.close()
+
+
+def open_on(qtbot, tmp_path, files: dict):
+    """The window with a new collection and the archive dialog on the folder of ``files``."""
+    root = af.write_folder(tmp_path / "export", files)
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    c = w.controller.new_collection("Instagram")
+    dialog = ArchiveImportDialog(w, [str(root)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None or "color" in dialog.summary.text(),
+                    timeout=30_000)  # fmt: skip
+    return ctx, w, c, dialog
+
+
+def test_an_instagram_html_export_gets_the_advice_to_choose_json(qtbot, tmp_path):
+    page = b"<html><body><video src='../../../media/reels/202401/123.mp4'></video></body></html>"
+    files = {"your_instagram_activity/media/posts_1.html": page,
+             "your_instagram_activity/media/reels.html": page,
+             "media/reels/202401/123.mp4": af.clip(tmp_path / "clips", 1)}  # fmt: skip
+    ctx, w, c, dialog = open_on(qtbot, tmp_path, files)
+    assert dialog.tree.topLevelItemCount() == 0
+    assert dialog.problems.text() == ("This Instagram export is in HTML: request your "
+                                      "information again and choose the JSON format.")
+    w.close()
+    ctx.close()

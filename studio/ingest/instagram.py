@@ -34,6 +34,8 @@ JSON_FILES = {  # kind -> file name pattern
     "story": re.compile(r"stories\.json$"),
 }
 KIND_LABELS = {"post": N_("Post"), "reel": N_("Reel"), "story": N_("Story")}
+_CONTENT = "|".join(re.escape(d) for d in CONTENT_DIRS)
+_HTML_EXPORT = re.compile(rf"(^|/)({_CONTENT})/(posts_\d+|reels|stories)\.html$")
 _TAGS_AT_END = re.compile(r"(?:\s*[#@][\w.]+)+\s*$")
 
 
@@ -77,10 +79,7 @@ def _json_files(arch: ArchiveSet) -> list[tuple[str, str, Entry]]:
 
 
 def _has_html_export(arch: ArchiveSet) -> bool:
-    return any(
-        re.search(r"(^|/)(your_instagram_activity/)?content/(posts_\d+|reels|stories)\.html$", p)
-        for p in arch.paths()
-    )
+    return any(_HTML_EXPORT.search(p) for p in arch.paths())
 
 
 def read_instagram(arch: ArchiveSet) -> InstagramResult | None:
