@@ -351,3 +351,54 @@ def split_into_part_folders(root: Path, files: dict[str, Path | bytes], parts: i
         folder = top if n % parts == 0 else f"{top} {n % parts + 1}"
         write_folder(root, {f"{folder}/{rest}": content})
     return root
+
+
+def _zipcrypto_table() -> list[int]:
+    table = []
+    for n in range(256):
+        c = n
+        for _ in range(8):
+            c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+def write_encrypted_zip(path: Path, files: dict[str, Path | bytes], password: bytes) -> Path:
+    """A ZIP whose entries are stored and encrypted with ``password`` (PKWARE ZipCrypto,
+    what ``zip -P`` and 7-Zip's "ZipCrypto" write)."""
+    table = _zipcrypto_table()
+
+    def crc(k: int, b: int) -> int:
+        return (k >> 8) ^ table[(k ^ b) & 0xFF]
+
+    local_parts, central_parts, offset = [], [], 0
+    for name, content in sorted(files.items()):
+        data = content.read_bytes() if isinstance(content, Path) else content
+        check = zlib.crc32(data)
+        keys = [0x12345678, 0x23456789, 0x34567890]
+
+        def update(b: int, keys: list[int] = keys) -> None:
+            keys[0] = crc(keys[0], b)
+            keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+            keys[2] = crc(keys[2], keys[1] >> 24)
+
+        for b in password:
+            update(b)
+        out = bytearray()
+        for b in bytes(11) + bytes([check >> 24]) + data:
+            t = (keys[2] | 2) & 0xFFFF
+            out.append(b ^ (((t * (t ^ 1)) >> 8) & 0xFF))
+            update(b)
+        raw = name.encode()
+        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 1, 0, 0, 0x5621, check, len(out),
+                            len(data), len(raw), 0) + raw  # fmt: skip
+        central_parts.append(struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 1, 0, 0, 0x5621, check, len(out), len(data),
+            len(raw), 0, 0, 0, 0, 0o644 << 16, offset) + raw)  # fmt: skip
+        local_parts.append(local + bytes(out))
+        offset += len(local) + len(out)
+    central = b"".join(central_parts)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(files), len(files), len(central),
+                      offset, 0)  # fmt: skip
+    path.write_bytes(b"".join(local_parts) + central + end)
+    return path

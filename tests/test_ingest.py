@@ -546,3 +546,33 @@ def test_parts_unpacked_side_by_side_are_one_archive(tmp_path, ctx, clips):
     import_archive(ctx.library, ctx.media_dir, preview, c, playlist_items(preview, best),
                    playlist=best)  # fmt: skip
     assert titles(ctx, c) == ["Third video", "Second video", "First video"]
+
+
+def test_a_password_protected_zip_says_so_and_what_to_do(tmp_path, clips):
+    files = af.takeout_files([Video("k1", "Locked", utc(2024, 1, 1), clips(1))])
+    locked = af.write_encrypted_zip(tmp_path / "takeout-protected.zip", files, b"secret")
+    with pytest.raises(UserError) as caught:
+        preview_archive([locked])
+    message = str(caught.value)
+    assert "takeout-protected.zip is protected by a password (2 of its files)" in message
+    assert "unzip it with its password and give the folder" in message
+    assert "damaged" not in message and "ZipInfo" not in message
+
+
+def test_an_episode_left_with_its_file_name_gets_its_title_on_import(tmp_path, ctx, clips):
+    from studio import actions
+
+    videos = [Video(f"e{n}", f"Ep {n}: what?", utc(2024, 1, n), clips(1, n)) for n in (1, 2, 3)]
+    root = af.write_folder(tmp_path / "Takeout-folder", af.takeout_files(videos))
+    folder = root / "Takeout" / "YouTube and YouTube Music" / "videos"
+    c = ctx.library.create_collection("Show")
+    # What an import interrupted between "added" and "titled" left (older versions):
+    actions.add_files(ctx.library, c, [folder / "Ep 2_ what_.mp4"])
+    [renamed] = actions.add_files(ctx.library, c, [folder / "Ep 3_ what_.mp4"])
+    ctx.library.update_episode(renamed.episode.with_(title="My own title"))
+    assert titles(ctx, c) == ["Ep 2 what", "My own title"]
+    report = import_archive(ctx.library, ctx.media_dir, preview_archive([root]), c)
+    assert titles(ctx, c) == ["Ep 2: what?", "My own title", "Ep 1: what?"]
+    assert [r.item.video_id for r in report.added] == ["e1", "e2"]
+    assert "its title is now set" in report.added[1].reason
+    assert [r.item.video_id for r in report.skipped] == ["e3"]  # the creator's title stays

@@ -172,7 +172,11 @@ class ArchiveSet:
             return
         self._total += declared
         self._zips[i] = zf
+        locked = 0
         for info in infos:
+            if info.flag_bits & 0x1:  # encrypted: cannot be read without its password
+                locked += 1
+                continue
             name = member_name(info)
             reason = unsafe_reason(name, info.external_attr >> 16)
             if reason is None and info.file_size >= b.ratio_floor \
@@ -187,6 +191,12 @@ class ArchiveSet:
                 continue
             mtime = _zip_time(info)
             self._add(Entry(clean_path(name), info.file_size, i, mtime, member=info))
+        if locked:
+            self._problem(path.name, tr(
+                "{file} is protected by a password ({count} of its files). Takeout never "
+                "protects its ZIP files: unzip it with its password and give the folder it was "
+                "unpacked to, or zip it again without a password.").format(
+                file=path.name, count=locked))
 
     def _add_folder(self, i: int, root: Path) -> None:
         count = 0

@@ -2,8 +2,8 @@
 
 :func:`preview_archive` reads the archive (ZIP parts or folders) and adds
 nothing. :func:`import_archive` adds the chosen items through
-:func:`studio.actions.add_files` (one transaction per file), then sets each
-episode's title from the archive. Both run on a worker: they never touch
+:func:`studio.actions.add_files` and sets each episode's title from the
+archive, in one transaction per file. Both run on a worker: they never touch
 widgets, report :class:`~studio.tasks.Progress` and poll a
 :class:`~studio.tasks.CancelToken` between files (and between chunks of an
 extraction). Each uses the :class:`~studio.store.library.Library` it is given
@@ -22,7 +22,11 @@ Where things go:
   a description into a collection without one sets the collection's description.
 - A clip whose fingerprint is already used by an episode of the library (or,
   with ``duplicates="collection"``, of the target collection) is not added
-  again: it is reported as skipped, with where it already is.
+  again: it is reported as skipped, with where it already is; but an episode
+  of the target collection still titled after its file name (an import
+  interrupted by an older version) gets the archive's title.
+- A file is added and titled in one transaction: an interruption leaves both
+  undone, and importing again adds it.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import Literal
 
 from studio import actions
 from studio.domain.errors import UserError
-from studio.domain.models import Collection
+from studio.domain.models import Collection, Episode
 from studio.domain.profiles import load_profile, text_length
 from studio.domain.sizes import format_size
 from studio.i18n import tr
@@ -267,18 +271,37 @@ def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_li
         elif fresh:
             path.unlink(missing_ok=True)  # a copy nobody needs
         where, position = used[fp]
+        fixed = _complete_title(lib, collection, fp, path, fit_title(item.title, title_limit))
+        if fixed is not None:
+            return ItemResult(item, Outcome.ADDED, tr(
+                "It was imported before without its title; its title is now set."),
+                episode=fixed, path=path)
         return ItemResult(item, Outcome.SKIPPED, tr(
             "Already in the library: episode {position} of '{collection}'.").format(
             position=position, collection=where), path=path if path.exists() else None)
-    added = actions.add_files(lib, collection, [path])[0]
+    with lib.transaction():  # added and titled together: an interruption leaves neither
+        added = actions.add_files(lib, collection, [path])[0]
+        if added.episode is not None:
+            title = fit_title(item.title, title_limit) or added.episode.title
+            episode = lib.update_episode(added.episode.with_(title=title))
     if added.episode is None:
         if fresh:
             path.unlink(missing_ok=True)
         return failed(added.error or tr("It could not be added."))
-    title = fit_title(item.title, title_limit) or added.episode.title
-    episode = lib.update_episode(added.episode.with_(title=title))
     used[fp] = (collection.title, episode.position)
     return ItemResult(item, Outcome.ADDED, episode=episode, path=path)
+
+
+def _complete_title(lib: Library, collection: Collection, fp: str, path: Path, title: str
+                    ) -> Episode | None:  # fmt: skip
+    """The episode of ``collection`` left with its file's name as title by an import that
+    was interrupted before it set the archive's title (older versions did it in two
+    steps), now titled ``title``; None when there is none."""
+    for e in lib.episodes(collection.id):
+        if e.media_fingerprint == fp and e.title == actions.title_from_filename(path) \
+                and title and e.title != title:  # fmt: skip
+            return lib.update_episode(e.with_(title=title))
+    return None
 
 
 def item_record(item: ArchiveItem) -> dict:
