@@ -45,6 +45,52 @@ def studio(library: Path, capsys, *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+def igtv_export(clips) -> dict[str, Path | bytes]:
+    """A post video, an IGTV video, an archived post's video, and a recently deleted video."""
+    post = "media/posts/202401/111.mp4"
+    igtv = "media/igtv/202312/222.mp4"
+    archived = "media/archived_posts/202311/333.mp4"
+    deleted = "media/recently_deleted/202402/444.mp4"
+    return {
+        f"{MEDIA}/posts_1.json": dump([{"media": [media(post, utc(2024, 1, 1),
+                                                        "Café du matin ☕")]}]),
+        f"{MEDIA}/igtv_videos.json": dump({"ig_igtv_media": [{"media": [media(
+            igtv, utc(2023, 12, 1), "Épisode 1 : notre voyage à Québec\n#voyage")]}]}),
+        f"{MEDIA}/archived_posts.json": dump({"ig_archived_post_media": [{"media": [media(
+            archived, utc(2023, 11, 1), "Vidéo archivée")]}]}),
+        f"{MEDIA}/recently_deleted_content.json": dump({"ig_recently_deleted_media": [
+            {"media": [media(deleted, utc(2024, 2, 1), "Oups")]}]}),
+        post: clips(1, 0), igtv: clips(2, 1), archived: clips(3, 2), deleted: clips(1, 3),
+    }  # fmt: skip
+
+
+def test_igtv_and_archived_post_videos_are_imported(tmp_path, capsys, clips):
+    [zipped] = af.write_zips(tmp_path / "dl", "instagram-me-2024-05-01", igtv_export(clips))
+    preview = preview_archive([zipped])
+    assert [(it.kind, it.title) for it in preview.items] == [
+        ("archived", "Vidéo archivée"), ("igtv", "Épisode 1 : notre voyage à Québec"),
+        ("post", "Café du matin ☕")]  # fmt: skip
+    # A video of a file the importer does not read is named, not dropped silently.
+    [left_out] = preview.problems
+    assert left_out.severity == "warning"
+    assert left_out.message.startswith(f"{MEDIA}/recently_deleted_content.json")
+    assert "lists 1 video that is not imported" in left_out.message
+
+    library = tmp_path / "cli" / "library.sqlite"
+    code, out = studio(library, capsys, "import-archive", str(zipped), "--no-input")
+    assert code == 0, out
+    assert "3 added, 0 already in the library, 0 need attention" in out
+    assert ("recently_deleted_content.json (instagram-me-2024-05-01-001.zip) lists 1 video that "
+            "is not imported") in out  # fmt: skip
+    with AppContext.open(library) as ctx:
+        [c] = ctx.library.collections()
+        episodes = ctx.library.episodes(c.id)
+        assert [e.title for e in episodes] == ["Vidéo archivée",
+                                               "Épisode 1 : notre voyage à Québec",
+                                               "Café du matin ☕"]  # fmt: skip
+        assert [round(e.duration / 1e6) for e in episodes] == [3, 2, 1]
+
+
 def test_a_carousel_keeps_its_slide_order(tmp_path, ctx_library, clips):
     ts = utc(2024, 1, 1, 10)
     names = [  # Instagram's random file names: their order is not the slides'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import archive_factory as af
 from PySide6.QtCore import Qt
 
@@ -168,6 +170,38 @@ def open_on(qtbot, tmp_path, files: dict):
     qtbot.waitUntil(lambda: dialog.preview is not None or "color" in dialog.summary.text(),
                     timeout=30_000)  # fmt: skip
     return ctx, w, c, dialog
+
+
+def test_igtv_and_archived_posts_show_with_their_kind(qtbot, tmp_path):
+    clips = tmp_path / "clips"
+    content = "your_instagram_activity/media"
+
+    def group(uri: str, day: int, caption: str) -> dict:
+        return {"media": [{"uri": uri, "creation_timestamp": int(af.utc(2023, 11, day).timestamp()),
+                           "title": af.mojibake(caption)}]}  # fmt: skip
+
+    files = {
+        f"{content}/posts_1.json": json.dumps([group("media/posts/1.mp4", 3, "Post")]).encode(),
+        f"{content}/igtv_videos.json": json.dumps(
+            {"ig_igtv_media": [group("media/igtv/2.mp4", 2, "Long one")]}).encode(),
+        f"{content}/archived_posts.json": json.dumps(
+            {"ig_archived_post_media": [group("media/archived/3.mp4", 1, "Hidden")]}).encode(),
+        f"{content}/recently_deleted_content.json": json.dumps(
+            {"ig_recently_deleted_media": [group("media/deleted/4.mp4", 4, "Gone")]}).encode(),
+        "media/posts/1.mp4": af.clip(clips, 1, 0), "media/igtv/2.mp4": af.clip(clips, 2, 1),
+        "media/archived/3.mp4": af.clip(clips, 1, 2), "media/deleted/4.mp4": af.clip(clips, 1, 3),
+    }  # fmt: skip
+    ctx, w, c, dialog = open_on(qtbot, tmp_path, files)
+    assert [(r.text(0), r.text(1)) for r in rows_of(dialog)] == [
+        ("Hidden", "Archived post"), ("Long one", "IGTV"), ("Post", "Post")]
+    assert "3 videos ready to import." in dialog.summary.text()
+    assert ("recently_deleted_content.json lists 1 video that is not imported: only posts, "
+            "reels, stories, IGTV and archived posts are.") in dialog.problems.text()
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert [e.title for e in ctx.library.episodes(c.id)] == ["Hidden", "Long one", "Post"]
+    w.close()
+    ctx.close()
 
 
 def test_an_instagram_html_export_gets_the_advice_to_choose_json(qtbot, tmp_path):

@@ -138,6 +138,16 @@
         <translation>Story</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>IGTV</source>
+        <translation>IGTV</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Archived post</source>
+        <translation>Publication archivée</translation>
+    </message>
+    <message>
         <location line="+32"/>
         <source>Which video is it?</source>
         <translation>De quelle vidéo s’agit-il&#xa0;?</translation>

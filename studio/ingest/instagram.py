@@ -1,9 +1,13 @@
-"""Instagram "Download your information" (JSON format): posts, reels and stories.
+"""Instagram "Download your information" (JSON format): posts, reels, stories, IGTV, archive.
 
-The JSON files are in ``your_instagram_activity/content/`` (older exports:
-``content/``): ``posts_1.json`` (a list of posts, each with its ``media``),
-``reels.json`` (``{"ig_reels_media": [{"media": [...]}]}``) and
-``stories.json`` (``{"ig_stories": [...]}``). Each media entry has a ``uri``
+The JSON files are in ``your_instagram_activity/content/`` or ``.../media/``
+(older exports: ``content/``): ``posts_1.json`` (a list of posts, each with
+its ``media``), ``reels.json`` (``{"ig_reels_media": [{"media": [...]}]}``),
+``stories.json`` (``{"ig_stories": [...]}``), ``igtv_videos.json``
+(``{"ig_igtv_media": [{"media": [...]}]}``) and ``archived_posts.json``
+(``{"ig_archived_post_media": [{"media": [...]}]}``, posts hidden from the
+profile). Videos listed by any other JSON file there are counted and named
+as not imported, never dropped silently. Each media entry has a ``uri``
 (relative to the export's root: ``media/posts/202301/....mp4``), a
 ``creation_timestamp`` (Unix seconds) and a ``title``: the caption, which a
 carousel may carry at the post level instead; a carousel's media share the
@@ -21,21 +25,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from studio.actions import VIDEO_EXTENSIONS
-from studio.i18n import N_, tr
+from studio.i18n import N_, ntr, tr
 from studio.ingest.archive import ArchiveReadError, ArchiveSet, Entry
 from studio.ingest.csv_table import decode
 from studio.ingest.model import ArchiveItem, ArchiveProblem, ItemStatus
 
 # The folders that hold the JSON files, newest layout first; extend when Instagram moves them.
 CONTENT_DIRS = ("your_instagram_activity/content", "your_instagram_activity/media", "content")
-JSON_FILES = {  # kind -> file name pattern
+JSON_FILES = {  # kind -> file name pattern (the first kind wins for a video in two files)
     "post": re.compile(r"posts_\d+\.json$"),
     "reel": re.compile(r"reels\.json$"),
     "story": re.compile(r"stories\.json$"),
+    "igtv": re.compile(r"igtv_videos\.json$"),
+    "archived": re.compile(r"archived_posts\.json$"),
 }
-KIND_LABELS = {"post": N_("Post"), "reel": N_("Reel"), "story": N_("Story")}
+GROUPS_KEY = {  # kind -> the key of its list in a JSON object (posts_N.json is a bare list)
+    "reel": "ig_reels_media", "story": "ig_stories", "igtv": "ig_igtv_media",
+    "archived": "ig_archived_post_media",
+}  # fmt: skip
+KIND_LABELS = {"post": N_("Post"), "reel": N_("Reel"), "story": N_("Story"), "igtv": N_("IGTV"),
+               "archived": N_("Archived post")}  # fmt: skip
 _CONTENT = "|".join(re.escape(d) for d in CONTENT_DIRS)
-_HTML_EXPORT = re.compile(rf"(^|/)({_CONTENT})/(posts_\d+|reels|stories)\.html$")
+_HTML_EXPORT = re.compile(
+    rf"(^|/)({_CONTENT})/(posts_\d+|reels|stories|igtv_videos|archived_posts)\.html$")
 _TAGS_AT_END = re.compile(r"(?:\s*[#@][\w.]+)+\s*$")
 
 
@@ -63,19 +75,29 @@ def title_from_caption(caption: str) -> str:
     return ""
 
 
-def _json_files(arch: ArchiveSet) -> list[tuple[str, str, Entry]]:
-    """(kind, export root, entry) of every content JSON file."""
-    found = []
+def _content_root(folder: str) -> str | None:
+    """The export's root when ``folder`` is one of its content folders, else None."""
+    for content in CONTENT_DIRS:
+        if folder == content or folder.endswith("/" + content):
+            return folder[: len(folder) - len(content)]
+    return None
+
+
+def _json_files(arch: ArchiveSet) -> tuple[list[tuple[str, str, Entry]], list[Entry]]:
+    """(kind, export root, entry) of every content JSON file read for videos, and the other
+    JSON files of the content folders."""
+    found, others = [], []
     for path in arch.paths():
         folder, _, name = path.rpartition("/")
-        for kind, pattern in JSON_FILES.items():
-            if not pattern.fullmatch(name):
-                continue
-            for content in CONTENT_DIRS:
-                if folder == content or folder.endswith("/" + content):
-                    found.append((kind, folder[: len(folder) - len(content)], arch.entries[path]))
-                    break
-    return found
+        root = _content_root(folder) if name.endswith(".json") else None
+        if root is None:
+            continue
+        kind = next((k for k, pattern in JSON_FILES.items() if pattern.fullmatch(name)), None)
+        if kind is None:
+            others.append(arch.entries[path])
+        else:
+            found.append((kind, root, arch.entries[path]))
+    return found, others
 
 
 def _has_html_export(arch: ArchiveSet) -> bool:
@@ -84,7 +106,7 @@ def _has_html_export(arch: ArchiveSet) -> bool:
 
 def read_instagram(arch: ArchiveSet) -> InstagramResult | None:
     """The videos of an Instagram export, or None when the archive is not one."""
-    files = _json_files(arch)
+    files, others = _json_files(arch)
     if not files:
         if _has_html_export(arch):
             result = InstagramResult()
@@ -104,7 +126,43 @@ def read_instagram(arch: ArchiveSet) -> InstagramResult | None:
             _add(arch, result, seen, kind, root, media, post_title, post_time)
     # Stable: the media of a carousel share its time and keep their order in the JSON.
     result.items.sort(key=lambda it: (it.created_at is None, it.created_at or datetime.min))
+    for entry in others:
+        _name_videos_left_out(arch, entry, result)
     return result
+
+
+def _name_videos_left_out(arch: ArchiveSet, entry: Entry, result: InstagramResult) -> None:
+    """A warning for a JSON file this importer does not read that lists videos."""
+    try:
+        data = json.loads(decode(arch.read_bytes(entry), arch.describe(entry))[0])
+    except (ArchiveReadError, ValueError):
+        return
+    n = sum(1 for uri in _uris(data) if _extension(uri) in VIDEO_EXTENSIONS)
+    if n:
+        where = arch.describe(entry)
+        result.problems.append(ArchiveProblem(where, ntr(
+            "{file} lists {n} video that is not imported: only posts, reels, stories, IGTV "
+            "and archived posts are.", "{file} lists {n} videos that are not imported: only "
+            "posts, reels, stories, IGTV and archived posts are.", n).format(file=where, n=n),
+            severity="warning"))  # fmt: skip
+
+
+def _uris(data: Any):
+    """Every string under a ``uri`` key of a JSON document."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "uri" and isinstance(value, str):
+                yield value
+            else:
+                yield from _uris(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _uris(value)
+
+
+def _extension(uri: str) -> str:
+    name = uri.rsplit("/", 1)[-1]
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _load(arch: ArchiveSet, entry: Entry, problems: list[ArchiveProblem]) -> Any:
@@ -128,13 +186,9 @@ def _load(arch: ArchiveSet, entry: Entry, problems: list[ArchiveProblem]) -> Any
 
 def _media_of(kind: str, data: Any, where: str, result: InstagramResult):
     """(media entry, post-level caption, post-level time) for each media of a JSON file."""
-    if kind == "story":
-        groups = data.get("ig_stories") if isinstance(data, dict) else data
-        groups = [{"media": groups}] if isinstance(groups, list) else None
-    elif kind == "reel":
-        groups = data.get("ig_reels_media") if isinstance(data, dict) else data
-    else:
-        groups = data
+    groups = data.get(GROUPS_KEY.get(kind, "")) if isinstance(data, dict) else data
+    if kind == "story" and isinstance(groups, list):
+        groups = [{"media": groups}]
     if not isinstance(groups, list):
         result.problems.append(ArchiveProblem(where, tr(
             "{file} is not laid out as expected; nothing was read from it.").format(file=where),
@@ -156,8 +210,7 @@ def _add(arch: ArchiveSet, result: InstagramResult, seen: dict[str, int], kind: 
     uri = media.get("uri")
     if not isinstance(uri, str) or not uri.strip():
         return
-    ext = "." + uri.rsplit(".", 1)[-1].lower() if "." in uri.rsplit("/", 1)[-1] else ""
-    if ext not in VIDEO_EXTENSIONS:
+    if _extension(uri) not in VIDEO_EXTENSIONS:
         result.skipped_photos += 1
         return
     caption = media.get("title") if isinstance(media.get("title"), str) else ""

@@ -63,8 +63,8 @@ class ArchiveImportDialog(QDialog):
                                    self.tr("Length"), self.tr("Note")])  # fmt: skip
         self.tree.setRootIsDecorated(False)
         self.tree.setAccessibleName(self.tr("Videos in the archive"))
-        self.tree.setColumnWidth(0, 330)
-        self.tree.setColumnWidth(1, 80)
+        self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(1, 140)
         self.tree.setColumnWidth(2, 100)
         self.tree.setColumnWidth(3, 70)
         self.problems = QLabel()
@@ -147,7 +147,8 @@ class ArchiveImportDialog(QDialog):
             items = playlist_items(self.preview, playlist)
         self.tree.clear()
         kinds = {"video": self.tr("Video"), "post": self.tr("Post"), "reel": self.tr("Reel"),
-                 "story": self.tr("Story")}  # fmt: skip
+                 "story": self.tr("Story"), "igtv": self.tr("IGTV"),
+                 "archived": self.tr("Archived post")}  # fmt: skip
         for it in items:
             length = it.duration_us or it.duration_hint_us
             row = QTreeWidgetItem([
