@@ -402,3 +402,24 @@ def write_encrypted_zip(path: Path, files: dict[str, Path | bytes], password: by
                       offset, 0)  # fmt: skip
     path.write_bytes(b"".join(local_parts) + central + end)
     return path
+
+
+class _LegacyName(zipfile.ZipInfo):
+    """An entry whose name is stored in a Windows code page, without the UTF-8 flag."""
+
+    encoding = "cp437"
+
+    def _encodeFilenameFlags(self):  # noqa: N802 (zipfile's own name)
+        return self.filename.encode(self.encoding), self.flag_bits & ~0x800
+
+
+def write_windows_zip(path: Path, files: dict[str, Path | bytes], encoding: str) -> Path:
+    """A ZIP as Windows' "Send to > Compressed folder" makes it: backslashes, names in the
+    OEM code page ``encoding`` (cp850 in Western Europe, cp932 in Japan), no UTF-8 flag."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in sorted(files.items()):
+            info = _LegacyName(name.replace("/", "\\"), date_time=(2024, 1, 1, 0, 0, 0))
+            info.encoding = encoding
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, content.read_bytes() if isinstance(content, Path) else content)
+    return path

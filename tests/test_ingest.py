@@ -7,6 +7,7 @@ import io
 import json
 import os
 import uuid
+import zipfile
 from pathlib import Path
 
 import archive_factory as af
@@ -576,3 +577,21 @@ def test_an_episode_left_with_its_file_name_gets_its_title_on_import(tmp_path, c
     assert [r.item.video_id for r in report.added] == ["e1", "e2"]
     assert "its title is now set" in report.added[1].reason
     assert [r.item.video_id for r in report.skipped] == ["e3"]  # the creator's title stays
+
+
+@pytest.mark.parametrize("encoding, title", [("cp850", "Não é verdade"), ("cp932", "日本の旅"),
+                                             ("cp437", "Café crème")])  # fmt: skip
+def test_zips_made_on_windows_read_names_in_their_code_page(tmp_path, ctx, clips, encoding,
+                                                            title):  # fmt: skip
+    files = af.takeout_files([Video("w1", title, utc(2024, 1, 1), clips(2, 1)),
+                              Video("w2", "Plain", utc(2024, 1, 2), clips(1, 2))])
+    part = af.write_windows_zip(tmp_path / f"win-{encoding}.zip", files, encoding)
+    with zipfile.ZipFile(part) as z:
+        assert not any(i.flag_bits & 0x800 for i in z.infolist())
+    preview = preview_archive([part])
+    assert [(it.title, it.status) for it in preview.items] == [
+        (title, ItemStatus.READY), ("Plain", ItemStatus.READY)]
+    assert preview.items[0].source_ref == f"Takeout/YouTube and YouTube Music/videos/{title}.mp4"
+    c = ctx.library.create_collection("Windows")
+    import_archive(ctx.library, ctx.media_dir, preview, c)
+    assert titles(ctx, c) == [title, "Plain"]

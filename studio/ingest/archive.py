@@ -40,6 +40,7 @@ from studio.ingest.entry_names import (
     archive_name,
     clean_path,
     extraction_target,
+    legacy_encoding,
     member_name,
     unsafe_reason,
 )
@@ -173,11 +174,12 @@ class ArchiveSet:
         self._total += declared
         self._zips[i] = zf
         locked = 0
+        encoding = legacy_encoding(infos)
         for info in infos:
             if info.flag_bits & 0x1:  # encrypted: cannot be read without its password
                 locked += 1
                 continue
-            name = member_name(info)
+            name = member_name(info, encoding)
             reason = unsafe_reason(name, info.external_attr >> 16)
             if reason is None and info.file_size >= b.ratio_floor \
                     and info.file_size > b.max_ratio * max(info.compress_size, 1):  # fmt: skip
