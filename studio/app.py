@@ -6,8 +6,10 @@ there is no global application object.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import platformdirs
 
+from studio.domain.errors import UserError
+from studio.i18n import tr
 from studio.store.library import Library
 
 APP_NAME = "Series Studio"
@@ -42,11 +46,11 @@ class Busy(Exception):
 def one_at_a_time(what: str) -> Iterator[None]:
     """Hold ``what`` (any text naming a job, such as a kit folder) for this process while
     the block runs; Busy at once when another process holds it. The lock file lives in
-    the cache folder; the lock goes with the process, even a killed one."""
-    locks = cache_dir() / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
+    the cache folder, or, when this user cannot write there (left owned by root after a
+    ``sudo studio``), in a folder of theirs in the temporary folder; the lock goes with
+    the process, even a killed one."""
     key = hashlib.sha1(what.encode("utf-8")).hexdigest()[:16]
-    handle = open(locks / f"{key}.lock", "a+b")  # noqa: SIM115 - held for the block
+    handle = _open_lock_file(f"{key}.lock")
     try:
         try:
             if os.name == "nt":
@@ -62,6 +66,51 @@ def one_at_a_time(what: str) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def fallback_lock_dir() -> Path:
+    """Where locks go when the cache folder cannot be written: this user's own folder in
+    the temporary folder (one per user, so two users never share or block it)."""
+    user = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
+    return Path(tempfile.gettempdir()) / f"series-studio-locks-{user}"
+
+
+def _open_lock_file(name: str):
+    locks = cache_dir() / "locks"
+    try:
+        locks.mkdir(parents=True, exist_ok=True)
+        return open(locks / name, "a+b")  # noqa: SIM115 - held by the caller
+    except OSError as exc:
+        first = exc
+    fallback = fallback_lock_dir()
+    try:
+        fallback.mkdir(mode=0o700, exist_ok=True)
+        if hasattr(os, "getuid") and fallback.stat().st_uid != os.getuid():
+            raise PermissionError(f"{fallback} belongs to another user")
+        return open(fallback / name, "a+b")  # noqa: SIM115 - held by the caller
+    except OSError:
+        pass
+    raise UserError(tr("The cache folder {folder} cannot be written ({reason}; owned by another "
+                       "user?): fix its permissions, or set STUDIO_CACHE_DIR to a folder you "
+                       "can write.").format(folder=cache_dir(),
+                                            reason=first.strerror or first))  # fmt: skip
+
+
+def cache_problem(folder: Path | None = None) -> str | None:
+    """Why this user cannot write the cache folder (thumbnails are then made again each
+    time, and locks go to :func:`fallback_lock_dir`), or None when they can."""
+    folder = cache_dir() if folder is None else folder
+    targets = [d for d in (folder / "locks", folder) if d.is_dir()]
+    if not targets:  # not made yet: it will be made in the first folder that exists
+        targets = [next((d for d in folder.parents if d.exists()), folder.anchor)]
+    for target in targets:
+        try:
+            with tempfile.NamedTemporaryFile(dir=target, prefix=".write-test-"):
+                pass
+        except OSError as exc:
+            return tr("{folder} cannot be written: {reason}").format(
+                folder=target, reason=exc.strerror or exc)
+    return None
 
 
 def default_library_path() -> Path:

@@ -33,8 +33,8 @@ sys.path.append(str(ROOT / "tools"))
 import bundle_manifest as m  # noqa: E402
 
 SPEC = ROOT / "build_installer.spec"
-CHECKS = ["version", "resources", "ffmpeg", "clip", "probe", "smart-cut", "faces", "french",
-          "window", "multimedia"]  # fmt: skip
+CHECKS = ["version", "resources", "cache", "ffmpeg", "clip", "probe", "smart-cut", "faces",
+          "french", "window", "multimedia"]  # fmt: skip
 
 
 # -- the resource list against resources/ and against what the app opens ---------------

@@ -452,3 +452,64 @@ def test_an_sqlite_error_names_the_library_studio_library_chose(tmp_path, monkey
     err = capsys.readouterr().err
     assert err == (f"studio: error: The library {tmp_path / 'chosen.sqlite'} is kept busy by "
                    "another program (another Series Studio?); try again when it is done.\n")
+
+
+_LOCK_PROBE = """
+import sys
+from studio.app import one_at_a_time, fallback_lock_dir, cache_problem
+from studio.domain.errors import UserError
+try:
+    with one_at_a_time("export /some/kit"):
+        print("held:", sorted(p.name for p in fallback_lock_dir().iterdir()) != [])
+except UserError as exc:
+    print("error:", exc)
+print("cache:", cache_problem())
+"""
+
+
+def test_export_locks_work_when_the_cache_folder_cannot_be_written(tmp_path):
+    """A cache left owned by root after a `sudo studio` blocked export and publish
+    ('.../cache/locks: Permission denied') while self-test said all was well."""
+    from test_store import run_as_ordinary_user
+
+    cache = tmp_path / "cache"
+    (cache / "locks").mkdir(parents=True)
+    cache.chmod(0o555)
+    (cache / "locks").chmod(0o555)
+    try:
+        proc = run_as_ordinary_user(_LOCK_PROBE, STUDIO_CACHE_DIR=str(cache))
+        blocked = run_as_ordinary_user(_LOCK_PROBE.replace(
+            "from studio.app import", "import studio.app as app, tempfile\n"
+            f"tempfile.tempdir = {str(cache)!r}\nfrom studio.app import"),
+            STUDIO_CACHE_DIR=str(cache))  # fmt: skip
+    finally:
+        (cache / "locks").chmod(0o755)
+        cache.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "held: True", f"cache: {cache / 'locks'} cannot be written: Permission denied"]
+    # With nowhere to put the lock, the message says which folder to fix and how.
+    assert blocked.stdout.splitlines()[0] == (
+        f"error: The cache folder {cache} cannot be written (Permission denied; owned by "
+        "another user?): fix its permissions, or set STUDIO_CACHE_DIR to a folder you can "
+        "write.")
+
+
+def test_self_test_flags_a_cache_folder_that_cannot_be_written(tmp_path):
+    from test_store import run_as_ordinary_user
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o555)
+    try:
+        proc = run_as_ordinary_user(
+            "from pathlib import Path; from studio.cli.selftest_commands import _State, "
+            f"_check_cache; _check_cache(_State(Path('.'), users_cache=Path({str(cache)!r})))")
+    finally:
+        cache.chmod(0o755)
+    assert proc.returncode == 1
+    assert (f"RuntimeError: the cache folder: {cache} cannot be written: Permission denied "
+            "(owned by another user, after a sudo studio?)") in proc.stderr
+    from studio.cli.selftest_commands import _check_cache, _State
+
+    assert _check_cache(_State(tmp_path, users_cache=cache)) == f"{cache} can be written"

@@ -1,6 +1,7 @@
 """``studio self-test``: prove that this installation works, one line per check.
 
-Generates a short clip with the bundled ffmpeg, probes it, renders a smart cut,
+Checks that the user's cache folder can be written (export and publish keep their
+locks there), generates a short clip with the bundled ffmpeg, probes it, renders a smart cut,
 finds OpenCV's face detector, loads the French translations, opens and closes
 the main window offscreen and checks Qt Multimedia's FFmpeg backend; with
 ``--startup`` it also times a fresh start of the app to the main window. It
@@ -57,6 +58,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 @dataclass
 class _State:
     work: Path
+    users_cache: Path | None = None
     clip: Path | None = None
     info: object | None = None
 
@@ -68,13 +70,17 @@ def cmd_self_test(args: argparse.Namespace) -> int:
         return startup_child()
     # The window and the startup run offscreen unless a platform is asked for.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from studio.app import cache_dir
+
+    users_cache = cache_dir()  # checked (never written but for a probe file), not used
     with tempfile.TemporaryDirectory(prefix="studio-self-test-") as tmp:
         work = Path(tmp)
         os.environ["STUDIO_CACHE_DIR"] = str(work / "cache")
         os.environ[SETTINGS_ENV] = str(work / "settings")  # Qt settings: not the user's
-        state = _State(work)
+        state = _State(work, users_cache=users_cache)
         checks: list[tuple[str, Callable[[_State], str]]] = [
             ("version", _check_version), ("resources", _check_resources),
+            ("cache", _check_cache),
             ("ffmpeg", _check_ffmpeg), ("clip", _check_clip), ("probe", _check_probe),
             ("smart-cut", _check_smart_cut), ("faces", _check_faces),
             ("french", _check_french), ("window", _check_window),
@@ -118,6 +124,20 @@ def _check_version(state: _State) -> str:
         else f"from {Path(__file__).resolve().parents[2]}"  # fmt: skip
     return (f"Series Studio {__version__}, Python {platform.python_version()} "
             f"on {platform.system()} {platform.machine()}, {where}")
+
+
+def _check_cache(state: _State) -> str:
+    """The user's cache folder can be written: else thumbnails are made again each time
+    and export/publish keep their locks in a temporary folder instead."""
+    from studio.app import cache_problem, fallback_lock_dir
+
+    folder = state.users_cache
+    problem = cache_problem(folder)
+    if problem is not None:
+        raise RuntimeError(f"the cache folder: {problem} (owned by another user, after a "
+                           "sudo studio?): fix its permissions or set STUDIO_CACHE_DIR; "
+                           f"meanwhile locks go to {fallback_lock_dir()}")
+    return f"{folder} can be written"
 
 
 def _check_resources(state: _State) -> str:
