@@ -15,6 +15,7 @@ import json
 import re
 import stat
 import struct
+import tarfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -423,3 +424,34 @@ def write_windows_zip(path: Path, files: dict[str, Path | bytes], encoding: str)
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, content.read_bytes() if isinstance(content, Path) else content)
     return path
+
+
+def write_tgzs(folder: Path, stem: str, files: dict[str, Path | bytes], parts: int = 1,
+               hostile: bool = False) -> list[Path]:  # fmt: skip
+    """``stem-001.tgz``... as Takeout's ".tgz" file type, entries dealt round-robin.
+
+    ``hostile`` adds to the first part an entry climbing out (``../``), an absolute
+    one, a symbolic link and a device file.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{stem}-{i + 1:03d}.tgz" for i in range(parts)]
+    tars = [tarfile.open(p, "w:gz") for p in paths]
+
+    def put(t: tarfile.TarFile, name: str, data: bytes, kind: bytes = tarfile.REGTYPE) -> None:
+        info = tarfile.TarInfo(name)
+        info.size, info.type, info.mtime = (len(data) if kind == tarfile.REGTYPE else 0), kind, 0
+        if kind == tarfile.SYMTYPE:
+            info.linkname = "/etc/passwd"
+        t.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+
+    for n, (name, content) in enumerate(sorted(files.items())):
+        put(tars[n % parts], name, content.read_bytes() if isinstance(content, Path) else content)
+    if hostile:
+        videos = "Takeout/YouTube and YouTube Music/videos/"
+        put(tars[0], videos + "../../../../evil.mp4", b"tar slip")
+        put(tars[0], "/tmp/abs-evil.mp4", b"absolute")
+        put(tars[0], videos + "link.mp4", b"", tarfile.SYMTYPE)
+        put(tars[0], videos + "tty.mp4", b"", tarfile.CHRTYPE)
+    for t in tars:
+        t.close()
+    return paths

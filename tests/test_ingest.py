@@ -595,3 +595,29 @@ def test_zips_made_on_windows_read_names_in_their_code_page(tmp_path, ctx, clips
     c = ctx.library.create_collection("Windows")
     import_archive(ctx.library, ctx.media_dir, preview, c)
     assert titles(ctx, c) == [title, "Plain"]
+
+
+def test_a_tgz_takeout_in_two_parts_imports_and_refuses_hostile_entries(tmp_path, ctx, clips):
+    videos = [Video("t1", "First", utc(2024, 1, 1), clips(1, 1), "One."),
+              Video("t2", "Second: part two?", utc(2024, 1, 2), clips(2, 2))]  # fmt: skip
+    files = af.takeout_files(videos, playlists=[("Both", "Two videos.", ["t2", "t1"])])
+    parts = af.write_tgzs(tmp_path / "dl", "takeout-20240101T000000Z", files, parts=2,
+                          hostile=True)  # fmt: skip
+    before = af.files_outside(tmp_path, ctx.media_dir)
+    preview = preview_archive(parts)
+    assert preview.name == "takeout-20240101T000000Z"
+    messages = " | ".join(p.message for p in preview.problems)
+    for expected in ("climbs out of the archive", "absolute", "symbolic link", "device"):
+        assert expected in messages
+    assert [(it.title, it.status) for it in preview.items] == [
+        ("First", ItemStatus.READY), ("Second: part two?", ItemStatus.READY)]
+    both = find_playlist(preview, "Both")
+    c = ctx.library.create_collection("Both")
+    report = import_archive(ctx.library, ctx.media_dir, preview, c, playlist_items(preview, both),
+                            playlist=both)  # fmt: skip
+    assert titles(ctx, c) == ["Second: part two?", "First"]
+    assert ctx.library.collection(c.id).description == "Two videos."
+    folder = ctx.media_dir / "archives" / "takeout-20240101T000000Z"
+    assert all(r.path.is_relative_to(folder) for r in report.added)
+    assert af.files_outside(tmp_path, ctx.media_dir) == before
+    assert not (tmp_path / "evil.mp4").exists()

@@ -20,6 +20,7 @@ Not thread-safe: use one ArchiveSet from one thread at a time.
 from __future__ import annotations
 
 import os
+import tarfile
 import tempfile
 import time
 import zipfile
@@ -50,7 +51,7 @@ from studio.tasks import CancelToken
 CHUNK = 1 << 20
 # What reading a ZIP entry raises when the part is damaged (bad CRC, cut short, unknown method).
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-                OSError)  # fmt: skip
+                OSError, tarfile.TarError)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Entry:
     part: int  # index of its source in ArchiveSet.sources
     mtime: float
     member: zipfile.ZipInfo | None = None  # in a ZIP part
+    tar_member: tarfile.TarInfo | None = None  # in a .tgz / .tar part
     file: Path | None = None  # in a folder
 
     @property
@@ -103,6 +105,7 @@ class ArchiveSet:
         self.problems: list[ArchiveProblem] = []
         self.entries: dict[str, Entry] = {}
         self._zips: dict[int, zipfile.ZipFile] = {}
+        self._tars: dict[int, tarfile.TarFile] = {}
         self._total = 0
         self._by_name: dict[str, list[Entry]] | None = None
 
@@ -116,13 +119,17 @@ class ArchiveSet:
         for p in sources:
             if not p.exists():
                 raise UserError(tr("{path} does not exist.").format(path=p))
-            if not p.is_dir() and not zipfile.is_zipfile(p) and p.suffix.lower() != ".zip":
-                raise UserError(tr("{path} is neither a ZIP archive nor a folder.").format(path=p))
+            if not p.is_dir() and not zipfile.is_zipfile(p) and p.suffix.lower() != ".zip" \
+                    and not _is_tar(p):  # fmt: skip
+                raise UserError(tr("{path} is neither a ZIP or .tgz archive nor a folder.")
+                                .format(path=p))  # fmt: skip
         arch = cls(sources, budget)
         try:
             for i, p in enumerate(sources):
                 if p.is_dir():
                     arch._add_folder(i, p)
+                elif _is_tar(p) and not zipfile.is_zipfile(p):
+                    arch._add_tar(i, p)
                 else:
                     arch._add_zip(i, p)
         except BaseException:
@@ -200,6 +207,55 @@ class ArchiveSet:
                 "unpacked to, or zip it again without a password.").format(
                 file=path.name, count=locked))
 
+    def _add_tar(self, i: int, path: Path) -> None:
+        """A .tgz / .tar.gz / .tar part (a format Takeout offers), with the checks of a ZIP.
+
+        Its compressed entries cannot be sized one by one: the ratio of the whole
+        part is checked instead. Reading an entry out of the part's order re-reads
+        the part from its start (gzip has no index).
+        """
+        try:
+            tf = tarfile.open(path, "r:*")
+            members = tf.getmembers()
+        except (*_READ_ERRORS, tarfile.TarError) as exc:
+            self._problem(path.name, tr(
+                "{file} cannot be read as a .tgz archive: it is damaged or cut short ({error}). "
+                "Download this part again.").format(file=path.name, error=exc))
+            return
+        b = self.budget
+        declared = sum(m.size for m in members if m.isreg())
+        refusal = None
+        if len(members) > b.max_entries:
+            refusal = tr("{file} was refused: it holds {count} entries, more than the {limit} "
+                         "allowed.").format(file=path.name, count=len(members), limit=b.max_entries)
+        elif self._total + declared > b.max_total_bytes:
+            refusal = tr("{file} was refused: with it, the archive would expand to {size}, more "
+                         "than the {limit} allowed.").format(
+                file=path.name, size=format_size(self._total + declared),
+                limit=format_size(b.max_total_bytes))
+        elif declared >= b.ratio_floor and declared > b.max_ratio * max(path.stat().st_size, 1):
+            refusal = tr("{file} was refused: it would expand {ratio} times, more than any real "
+                         "video or metadata file (a zip bomb).").format(
+                file=path.name, ratio=declared // max(path.stat().st_size, 1))
+        if refusal is not None:
+            tf.close()
+            self._problem(path.name, refusal)
+            return
+        self._total += declared
+        self._tars[i] = tf
+        for m in members:
+            reason = unsafe_reason(m.name)
+            if reason is None and (m.issym() or m.islnk()):
+                reason = tr("it is a symbolic link")
+            elif reason is None and not (m.isreg() or m.isdir()):
+                reason = tr("it is a device or special file, not a regular file")
+            if reason is not None:
+                self._refuse(path, m.name, reason)
+                continue
+            if m.isdir() or not clean_path(m.name):
+                continue
+            self._add(Entry(clean_path(m.name), m.size, i, float(m.mtime), tar_member=m))
+
     def _add_folder(self, i: int, root: Path) -> None:
         count = 0
         for dirpath, dirs, files in os.walk(root, followlinks=False):
@@ -259,6 +315,10 @@ class ArchiveSet:
         try:
             if entry.file is not None:
                 f: BinaryIO = entry.file.open("rb")
+            elif entry.tar_member is not None:
+                f = self._tars[entry.part].extractfile(entry.tar_member)  # type: ignore[assignment]
+                if f is None:
+                    raise OSError(entry.path)
             else:
                 assert entry.member is not None
                 f = self._zips[entry.part].open(entry.member)  # type: ignore[assignment]
@@ -386,6 +446,9 @@ class ArchiveSet:
         for zf in self._zips.values():
             zf.close()
         self._zips.clear()
+        for tf in self._tars.values():
+            tf.close()
+        self._tars.clear()
 
     def __enter__(self) -> ArchiveSet:
         return self
@@ -399,3 +462,13 @@ def _zip_time(info: zipfile.ZipInfo) -> float:
         return time.mktime((*info.date_time, 0, 0, -1))
     except (OverflowError, ValueError):
         return 0.0
+
+
+def _is_tar(path: Path) -> bool:
+    """A .tgz, .tar.gz or .tar file (checked by its content when it exists)."""
+    name = path.name.lower()
+    named = name.endswith((".tgz", ".tar.gz", ".tar"))
+    try:
+        return named or (path.is_file() and tarfile.is_tarfile(path))
+    except OSError:
+        return named

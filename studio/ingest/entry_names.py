@@ -111,8 +111,10 @@ def _unlikely(ch: str) -> bool:
 
 def archive_name(paths: Sequence[Path]) -> str:
     """A folder name for what is extracted: the first source's name without its part number."""
-    stem = paths[0].stem if paths[0].suffix.lower() == ".zip" else paths[0].name
-    if len(paths) > 1 or paths[0].suffix.lower() == ".zip":
+    name = paths[0].name
+    packed = re.search(r"\.(?:zip|tgz|tar\.gz|tar)$", name, re.I)
+    stem = name[:packed.start()] if packed else name
+    if len(paths) > 1 or packed:
         stem = _PART_SUFFIX.sub("", stem) or stem
     return safe_component(stem)[:80] or "archive"
 
