@@ -65,6 +65,10 @@ from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 MANIFEST = "import.json"
 
 
+class _NotAdded(Exception):
+    """add_files reported a failure: roll back what it wrote inside the import's transaction."""
+
+
 def preview_archive(
     paths: Sequence[str | os.PathLike],
     *,
@@ -279,11 +283,15 @@ def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_li
         return ItemResult(item, Outcome.SKIPPED, tr(
             "Already in the library: episode {position} of '{collection}'.").format(
             position=position, collection=where), path=path if path.exists() else None)
-    with lib.transaction():  # added and titled together: an interruption leaves neither
-        added = actions.add_files(lib, collection, [path])[0]
-        if added.episode is not None:
+    try:
+        with lib.transaction():  # added and titled together: an interruption leaves neither
+            added = actions.add_files(lib, collection, [path])[0]
+            if added.episode is None:  # undo what add_files did before it failed
+                raise _NotAdded
             title = fit_title(item.title, title_limit) or added.episode.title
             episode = lib.update_episode(added.episode.with_(title=title))
+    except _NotAdded:
+        pass
     if added.episode is None:
         if fresh:
             path.unlink(missing_ok=True)
