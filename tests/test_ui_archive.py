@@ -123,6 +123,15 @@ def test_ticks_and_choices_survive_a_look_at_a_playlist(qtbot, tmp_path):
     twin = [r for r in rows_of(dialog) if r.text(0) == "Twin"][0]
     assert dialog.tree.itemWidget(twin, NOTE).currentIndex() == 1
 
+    # Nothing ticked, nothing to import: Import waits for a tick.
+    ticked = [r for r in rows_of(dialog) if r.checkState(0) == Qt.CheckState.Checked]
+    for r in ticked:
+        r.setCheckState(0, Qt.CheckState.Unchecked)
+    assert not dialog.import_button.isEnabled()
+    for r in ticked:
+        r.setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.import_button.isEnabled() and ticks() == before
+
     with qtbot.waitSignal(dialog.accepted, timeout=60_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert [e.title for e in ctx.library.episodes(c.id)] == ["Morning", "Twin"]
@@ -213,5 +222,6 @@ def test_an_instagram_html_export_gets_the_advice_to_choose_json(qtbot, tmp_path
     assert dialog.tree.topLevelItemCount() == 0
     assert dialog.problems.text() == ("This Instagram export is in HTML: request your "
                                       "information again and choose the JSON format.")
+    assert not dialog.import_button.isEnabled()  # nothing to import
     w.close()
     ctx.close()

@@ -135,7 +135,6 @@ class ArchiveImportDialog(QDialog):
         self.summary.setText(text)
         self.problems.setText("\n".join(p.message for p in preview.problems))
         self._fill()
-        self.import_button.setEnabled(True)
 
     def _fill(self) -> None:
         if self.preview is None:
@@ -170,12 +169,23 @@ class ArchiveImportDialog(QDialog):
             self.tree.addTopLevelItem(row)
             if it.pickable:
                 self.tree.setItemWidget(row, NOTE, self._chooser(row, it))
+        self._offer_import()
 
     def _remember_tick(self, row: QTreeWidgetItem, column: int) -> None:
         """Keep each row's tick, so that a playlist shown and left again does not reset it."""
         key = row.data(0, KEY_ROLE)
         if column == 0 and key is not None:
             self.ticks[key] = row.checkState(0) == Qt.CheckState.Checked
+            self._offer_import()
+
+    def _offer_import(self) -> None:
+        """Import is offered while the archive is read and nothing runs, with a row ticked
+        (an HTML export, or every row unticked, has nothing to import)."""
+        if self.preview is None or self.task is not None:
+            return
+        rows = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        self.import_button.setEnabled(any(r.checkState(0) == Qt.CheckState.Checked
+                                          for r in rows))  # fmt: skip
 
     def _chooser(self, row: QTreeWidgetItem, it: ArchiveItem) -> QComboBox:
         """The videos a file may be; choosing one sets the row's title and date and checks it."""
