@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -24,7 +25,7 @@ from studio.editor.cut_points import snap_trim
 from studio.editor.probe import PROBE_VERSION, ProbeError, probe
 from studio.i18n import tr
 from studio.store.fingerprint import fingerprint, size_of
-from studio.store.library import Library
+from studio.store.library import Library, LibraryDiskFull, LibraryReadOnly, explain
 from studio.store.locations import content_elsewhere, holds
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
@@ -72,6 +73,7 @@ class AddResult:
     error: str | None = None
     reused_media: bool = False
     limit_reached: bool = False  # not added: the collection holds all it may (``error`` says)
+    stopped: bool = False  # not added: the library cannot take more (full disk, read-only)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +121,8 @@ def add_files(
     if the process dies right after. A bad file is reported and skipped; the
     others still go in. Stops at the profile's episode limit: the files after it are
     not tried, and each gets the same result (``limit_reached``) as the first one refused.
+    Stops the same way (``stopped``) when the library's disk is full or the library
+    cannot be written: every file not added is reported, with what to do.
     """
     profile = load_profile(collection.profile)
     files = expand_paths(paths)
@@ -130,7 +134,7 @@ def add_files(
         progress(Progress(i, len(files), path.name))
         if full is None:
             result = _add_one(lib, collection, profile, path)
-            full = result if result.limit_reached else None
+            full = result if result.limit_reached or result.stopped else None
         else:
             result = replace(full, path=path)
         results.append(result)
@@ -172,11 +176,27 @@ def _add_one(lib: Library, collection: Collection, profile, path: Path) -> AddRe
         return AddResult(path, episode, reused_media=reused)
     except LimitReached as exc:
         return AddResult(path, error=str(exc), limit_reached=True)
+    except (LibraryDiskFull, LibraryReadOnly) as exc:
+        return _stopped(lib, path, exc)
+    except sqlite3.Error as exc:  # a read outside a transaction: as the library says it
+        problem = explain(lib.path, exc)
+        if isinstance(problem, (LibraryDiskFull, LibraryReadOnly)):
+            return _stopped(lib, path, problem)
+        raise
     except UserError as exc:
         return AddResult(path, error=str(exc))
     except OSError as exc:
         return AddResult(path, error=tr("{name}: cannot read the file ({error}).").format(
             name=path.name, error=exc.strerror))
+
+
+def _stopped(lib: Library, path: Path, problem: Exception) -> AddResult:
+    """The result of a file the library could not take, nor any after it."""
+    if isinstance(problem, LibraryDiskFull):
+        return AddResult(path, error=tr("The library's disk is full ({path}): free some space, "
+                                        "then import again.").format(path=lib.path.parent),
+                         stopped=True)  # fmt: skip
+    return AddResult(path, error=str(problem), stopped=True)
 
 
 def _full_range(path: Path, record: MediaRecord) -> TimeRange:

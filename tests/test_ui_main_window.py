@@ -847,3 +847,63 @@ def test_selecting_an_episode_stats_only_its_file_and_still_notices_deleted_ones
     window.episodes.select_id(first.id)
     assert first.media_fingerprint in window.model.missing
     assert window.player.message().startswith("File missing:")
+
+
+@pytest.fixture
+def full_library(tmp_path):
+    """A library on a small tmpfs (mounting needs root: skipped, with the reason, where it
+    is not permitted); ``fill()`` fills the disk, and it is unmounted at the end."""
+    import subprocess
+
+    small = tmp_path / "small"
+    small.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=10m", "tmpfs", str(small)],
+                          capture_output=True, text=True)  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+
+    def fill() -> None:
+        with open(small / "junk", "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+            except OSError:
+                pass
+
+    fill.library = small / "library.sqlite"
+    fill.folder = small
+    yield fill
+    subprocess.run(["umount", "-l", str(small)], capture_output=True)
+
+
+def test_importing_on_a_full_disk_lists_every_file_and_says_what_to_do(
+        qtbot, monkeypatch, full_library, many_clips):  # fmt: skip
+    """It said "No import problems." and only "OperationalError: database or disk is
+    full" in the status bar, with none of the clips added."""
+    ctx = AppContext.open(full_library.library)
+    window = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    try:
+        new_collection(window, qtbot, monkeypatch)
+        full_library()
+        clips = many_clips[:4]
+        import_and_wait(window, qtbot, clips)
+        panel = window.import_problems
+        said = (f"The library's disk is full ({full_library.folder}): free some space, then "
+                "import again.")  # fmt: skip
+        assert window.controller.view.episodes == []
+        assert panel.count() == 4
+        assert panel.summary.text() == f"{said} 4 files were not added:"
+        (row,) = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
+        assert row.text(0) == "4 files" and row.text(1) == said
+        assert [row.child(i).text(0) for i in range(4)] == [c.name for c in clips]
+        assert window.statusBar().currentMessage() == (
+            "Imported 0 clips. 4 files were not added: see Import problems.")
+        (full_library.folder / "junk").unlink()  # space freed: importing again works
+        import_and_wait(window, qtbot, clips[:1])
+        assert len(window.controller.view.episodes) == 1
+    finally:
+        window.close()
+        ctx.close()

@@ -19,6 +19,7 @@ class ImportProblemsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = QLabel(self.tr("No import problems."))
+        self.summary.setWordWrap(True)
         self.clear_button = QPushButton(self.tr("Clear"))
         self.clear_button.setToolTip(self.tr("Forget these import problems"))
         self.tree = QTreeWidget()
@@ -34,41 +35,48 @@ class ImportProblemsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tree)
         self.clear_button.clicked.connect(self.clear)
-        self._over_limit: QTreeWidgetItem | None = None  # the row of the files past the limit
+        # One row per reason that stopped an import (the episode limit, a full disk, a
+        # read-only library), holding the files it left out.
+        self._groups: dict[str, QTreeWidgetItem] = {}
 
     def add(self, result: AddResult) -> None:
         if result.ok:
             return
-        item = QTreeWidgetItem([result.path.name, "" if result.limit_reached else
-                                result.error or ""])  # fmt: skip
+        grouped = result.limit_reached or result.stopped
+        item = QTreeWidgetItem([result.path.name, "" if grouped else result.error or ""])
         item.setToolTip(0, str(result.path))
         item.setToolTip(1, result.error or "")
-        if result.limit_reached:
-            # Every file past the episode limit has the same reason: said once, on a
+        if grouped:
+            # Every file an import could not take has the same reason: said once, on a
             # row that holds them (unfolded: which files they are matters too).
-            if self._over_limit is None:
-                self._over_limit = QTreeWidgetItem(["", result.error or ""])
-                self._over_limit.setToolTip(1, result.error or "")
-                self.tree.addTopLevelItem(self._over_limit)
+            reason = result.error or ""
+            group = self._groups.get(reason)
+            if group is None:
+                group = self._groups[reason] = QTreeWidgetItem(["", reason])
+                group.setToolTip(1, reason)
+                self.tree.addTopLevelItem(group)
                 self.tree.setRootIsDecorated(True)
-            self._over_limit.addChild(item)
-            self._over_limit.setExpanded(True)
-            n = self._over_limit.childCount()
-            self._over_limit.setText(0, self.tr("1 file") if n == 1 else
-                                     self.tr("{0} files").format(n))  # fmt: skip
+            group.addChild(item)
+            group.setExpanded(True)
+            n = group.childCount()
+            group.setText(0, self.tr("1 file") if n == 1 else
+                          self.tr("{0} files").format(n))  # fmt: skip
         else:
             self.tree.addTopLevelItem(item)
         n = self.count()
-        self.summary.setText(self.tr("1 file was not added:") if n == 1 else
-                             self.tr("{0} files were not added:").format(n))  # fmt: skip
+        text = (self.tr("1 file was not added:") if n == 1 else
+                self.tr("{0} files were not added:").format(n))  # fmt: skip
+        if result.stopped:  # what to do comes first: the creator must act before retrying
+            text = f"{result.error} {text}"
+        self.summary.setText(text)
 
     def count(self) -> int:
         """How many files were not added."""
-        grouped = self._over_limit.childCount() - 1 if self._over_limit is not None else 0
+        grouped = sum(g.childCount() - 1 for g in self._groups.values())
         return self.tree.topLevelItemCount() + grouped
 
     def clear(self) -> None:
         self.tree.clear()
-        self._over_limit = None
+        self._groups = {}
         self.tree.setRootIsDecorated(False)
         self.summary.setText(self.tr("No import problems."))
