@@ -12,6 +12,8 @@ Runs on a worker thread; never touches widgets.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -31,6 +33,7 @@ from studio.domain.profiles import load_profile
 from studio.domain.timecode import format_duration
 from studio.editor.cut_plan import CutPlan, RenderSettings, plan_cut
 from studio.editor.cut_points import cut_points
+from studio.editor.ffmpeg_run import DiskFull
 from studio.editor.render import render
 from studio.i18n import ntr, tr
 from studio.store.library import Library
@@ -152,9 +155,65 @@ def _read_manifest(folder: Path) -> dict:
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
+    """Write ``path`` whole or not at all; UserError naming the folder when it cannot be
+    (a full disk, above all), and no temporary file left behind."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        if exc.errno == errno.ENOSPC:
+            raise KitDiskFull(tr("The disk holding {folder} is full: {name} could not be "
+                                 "written. Free some space and export again: the finished "
+                                 "episodes are kept.").format(
+                folder=path.parent, name=path.name)) from None  # fmt: skip
+        raise UserError(tr("Cannot write {path}: {reason}.").format(
+            path=path, reason=exc.strerror or exc)) from None
+
+
+class KitDiskFull(UserError):
+    """The disk holding the kit folder is full: export stops at once."""
+
+
+# Kit files are about as large as their sources; a re-encoded part is said to be at most
+# this many bits per output pixel and frame (generous for H.264 at the app's quality).
+ENCODED_BITS_PER_PIXEL = 0.15
+
+
+def estimated_bytes(job: EpisodeJob) -> int:
+    """About how large ``job``'s kit file will be (for the free-space check)."""
+    rate = job.media.size / max(1, job.media.info.duration)  # bytes per µs of the source
+    out = job.plan.output
+    encoded_rate = out.width * out.height * float(out.frame_rate) * ENCODED_BITS_PER_PIXEL / 8e6
+    total = 0.0
+    for seg in job.plan.segments:
+        length = seg.end - seg.start
+        total += length * (rate if seg.mode == "copy" else min(rate, encoded_rate))
+    return int(total)
+
+
+def _check_room(folder: Path, jobs: list[EpisodeJob]) -> None:
+    """Refuse, before rendering anything, an export its disk has no room for."""
+    need = sum(estimated_bytes(j) for j in jobs)
+    free = shutil.disk_usage(folder).free
+    if need > free:
+        raise KitDiskFull(_say_full(folder, free, need, before=True))
+
+
+def _say_full(folder: Path, free: int, need: int, *, before: bool = False) -> str:
+    from studio.domain.sizes import format_size
+
+    if before:
+        return tr("The disk holding {folder} has {free} free, and this export needs about "
+                  "{need}. Free some space, or export to another disk.").format(
+            folder=folder, free=format_size(free), need=format_size(need))  # fmt: skip
+    return tr("The disk holding {folder} is full ({free} free, about {need} more needed). "
+              "Free some space and export again: the finished episodes are kept.").format(
+        folder=folder, free=format_size(free), need=format_size(need))  # fmt: skip
 
 
 # What a render leaves while it runs (render.py): .<name>.<8 hex>.part.mp4 and .work
@@ -313,7 +372,9 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
 
     # Phase 2: render the rest, recording each one as soon as it is done.
     failed: list[tuple[EpisodeJob, UserError]] = []
-    for job in [j for j in plan.jobs if j.key not in reusable]:
+    to_render = [j for j in plan.jobs if j.key not in reusable]
+    _check_room(folder, to_render)
+    for n, job in enumerate(to_render):
         if cancel is not None:
             cancel.raise_if_cancelled()
         dest = folder / job.file_name
@@ -328,6 +389,13 @@ def _export_locked(plan, folder, old, progress, cancel, on_episode, write_cover)
                        progress=scaled, cancel=cancel,
                        label=tr("episode {n} '{title}'").format(
                            n=job.episode.position, title=job.episode.title))  # fmt: skip
+        except DiskFull:
+            # A full disk stops the export: every episode after this one would fail too.
+            with contextlib.suppress(UserError):
+                _write_json_atomic(folder / MANIFEST, listed())
+            free = shutil.disk_usage(folder).free
+            raise KitDiskFull(_say_full(folder, free, sum(
+                estimated_bytes(j) for j in to_render[n:]))) from None
         except UserError as exc:
             # One episode that cannot be rendered does not stop the others; its
             # previous file (if any) stays listed, as after a cancel.

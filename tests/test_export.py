@@ -379,3 +379,86 @@ def test_an_episode_that_cannot_be_rendered_does_not_stop_the_others(ctx, collec
     result = export(ctx, c, tmp_path / "kit")
     assert len(result.rendered) == 1 and result.rendered[0].startswith("01 - ")
     assert len(result.reused) == 2
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs (mounting needs root: skipped, with the reason, where it is not
+    permitted); ``fill(leave)`` fills it but for about ``leave`` bytes."""
+    disk = tmp_path / "small"
+    disk.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+                          capture_output=True, text=True)  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+
+    def fill(leave: int = 0) -> None:
+        with open(disk / "junk", "wb", buffering=0) as f:
+            try:
+                while shutil.disk_usage(disk).free > leave + 4096:
+                    f.write(b"\0" * min(65536, shutil.disk_usage(disk).free - leave - 4096))
+            except OSError:
+                pass
+
+    fill.path = disk
+    yield fill
+    subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_an_export_its_disk_has_no_room_for_is_refused_before_rendering(
+        ctx, collection, small_disk):  # fmt: skip
+    from studio.domain.sizes import format_size
+    from studio.export import estimated_bytes
+
+    small_disk(leave=100_000)
+    kit = small_disk.path / "kit"
+    plan = plan_export(ctx.library, ctx.library.collection(collection.id), RenderSettings())
+    need = sum(estimated_bytes(j) for j in plan.jobs)
+    assert need > 200_000  # about the size of the three cuts of the sources
+    with pytest.raises(UserError) as err:
+        export(ctx, collection, kit)
+    free = shutil.disk_usage(small_disk.path).free
+    assert str(err.value) == (f"The disk holding {kit} has {format_size(free)} free, and this "
+                              f"export needs about {format_size(need)}. Free some space, or "
+                              "export to another disk.")
+    assert sorted(p.name for p in kit.iterdir()) == [MANIFEST]  # nothing rendered
+
+
+def test_a_disk_that_fills_while_exporting_stops_at_once_in_one_line(
+        ctx, collection, small_disk, monkeypatch):  # fmt: skip
+    """Each remaining episode failed in turn with ffmpeg's 7-line muxer log pasted."""
+    from studio import export as export_module
+
+    monkeypatch.setattr(export_module, "estimated_bytes", lambda job: 0)  # fits, it says
+    small_disk(leave=20_000)
+    kit = small_disk.path / "kit"
+    seen = []
+    with pytest.raises(UserError) as err:
+        export(ctx, collection, kit, on_episode=lambda job, what: seen.append(what))
+    message = str(err.value)
+    assert len(message.splitlines()) == 1, message
+    assert message.startswith(f"The disk holding {kit} is full (")
+    assert message.endswith("more needed). Free some space and export again: the finished "
+                            "episodes are kept.")
+    assert "failed" not in seen  # stopped at the first one, not tried again for each
+    assert sorted(p.name for p in kit.iterdir() if p.name.startswith(".")) == []
+    (small_disk.path / "junk").unlink()  # space freed: the export finishes
+    result = export(ctx, collection, kit)
+    assert len(result.rendered) + len(result.reused) == 3
+
+
+def test_a_manifest_that_does_not_fit_names_the_kit_and_leaves_no_temporary_file(
+        ctx, collection, small_disk):  # fmt: skip
+    kit = small_disk.path / "kit"
+    export(ctx, collection, kit)
+    before = (kit / MANIFEST).read_bytes()
+    small_disk(leave=0)
+    ctx.library.update_collection(ctx.library.collection(collection.id).with_(
+        description="new text " * 2000))
+    with pytest.raises(UserError) as err:
+        export(ctx, collection, kit)
+    assert str(err.value) == (f"The disk holding {kit} is full: {MANIFEST} could not be "
+                              "written. Free some space and export again: the finished "
+                              "episodes are kept.")
+    assert not (kit / f".{MANIFEST}.tmp").exists()
+    assert (kit / MANIFEST).read_bytes() == before  # the last whole one

@@ -16,6 +16,7 @@ from pathlib import Path
 from studio.domain.errors import UserError
 from studio.editor.ffmpeg_progress import FFmpegProgress, ProgressParser, StderrTail
 from studio.editor.synth import ffmpeg_exe
+from studio.i18n import tr
 from studio.tasks import Cancelled, CancelToken
 
 _running: set[subprocess.Popen] = set()
@@ -30,6 +31,17 @@ class FFmpegError(UserError):
     def __init__(self, message: str, stderr_tail: str = "") -> None:
         super().__init__(message)
         self.stderr_tail = stderr_tail
+
+
+class DiskFull(FFmpegError):
+    """ffmpeg could not write its output: the disk holding ``folder`` is full."""
+
+    def __init__(self, message: str, folder: Path, stderr_tail: str = "") -> None:
+        super().__init__(message, stderr_tail)
+        self.folder = folder
+
+
+NO_SPACE = "No space left on device"
 
 
 def fftime(us: float) -> str:
@@ -97,6 +109,11 @@ def run_ffmpeg(
             elif (p := parser.feed(line)) is not None and on_progress is not None:
                 on_progress(p)
         code = proc.wait()
+        if code != 0 and any(NO_SPACE in line for line in stderr):
+            # One line naming the folder, not ffmpeg's muxer log once per packet.
+            folder = _output_folder(argv)
+            raise DiskFull(tr("{what}: the disk holding {folder} is full.").format(
+                what=what, folder=folder), folder, tail.text())
         if code != 0:
             raise FFmpegError(
                 f"{what} failed (ffmpeg exit code {code}): {tail.text() or 'no message'}",
@@ -116,6 +133,15 @@ def run_ffmpeg(
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def _output_folder(argv: Sequence[str]) -> Path:
+    """The folder of ffmpeg's output: its last argument, but for a trailing -y or -n."""
+    for arg in reversed(list(argv)[1:]):
+        if arg in ("-y", "-n"):
+            continue
+        return Path(arg).absolute().parent if not arg.startswith("-") else Path.cwd()
+    return Path.cwd()
 
 
 def _stop(proc: subprocess.Popen) -> None:
