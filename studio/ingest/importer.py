@@ -98,7 +98,8 @@ def preview_archive(
                     "Switch your Google account to English and request the Takeout again."))
             raise UserError(tr(
                 "{name} is neither a YouTube Takeout (no videos.csv) nor an Instagram export "
-                "(no posts_1.json, reels.json or stories.json).").format(name=arch.name),
+                "(no posts_1.json, reels.json, stories.json, igtv_videos.json or "
+                "archived_posts.json).").format(name=arch.name),
                 hint=tr("If it came as several ZIP files, give them all.") if zipped else None)
         items, problems, playlists, kinds = [], list(arch.problems), [], []
         if takeout is not None:
