@@ -383,26 +383,16 @@ def test_an_episode_that_cannot_be_rendered_does_not_stop_the_others(ctx, collec
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 4 MB tmpfs (mounting needs root: skipped, with the reason, where it is not
-    permitted); ``fill(leave)`` fills it but for about ``leave`` bytes."""
-    disk = tmp_path / "small"
-    disk.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
-                          capture_output=True, text=True)  # fmt: skip
-    if proc.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+    """A 4 MB tmpfs (see tests/disks.py); ``fill(leave)`` fills it but for about ``leave``
+    bytes."""
+    from disks import fill, small_disk
 
-    def fill(leave: int = 0) -> None:
-        with open(disk / "junk", "wb", buffering=0) as f:
-            try:
-                while shutil.disk_usage(disk).free > leave + 4096:
-                    f.write(b"\0" * min(65536, shutil.disk_usage(disk).free - leave - 4096))
-            except OSError:
-                pass
+    with small_disk(tmp_path / "small", "4m") as disk:
+        def fill_it(leave: int = 0) -> None:
+            fill(disk, leave)
 
-    fill.path = disk
-    yield fill
-    subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+        fill_it.path = disk
+        yield fill_it
 
 
 def test_an_export_its_disk_has_no_room_for_is_refused_before_rendering(

@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from disks import fill, read_only_view, small_disk
 
 from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Episode, MediaInfo, MediaRecord
@@ -379,35 +380,11 @@ def test_a_library_in_a_folder_the_user_cannot_write_opens_read_only(tmp_path):
         assert [c.title for c in lib.collections()] == ["Cooking"]
 
 
-def _mount(args: list[str], where: Path) -> None:
-    """Mount, or skip saying why (mounting needs root and may be forbidden, e.g. in an
-    unprivileged container)."""
-    import subprocess
-
-    proc = subprocess.run(["mount", *args, str(where)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"mounting is not permitted here: {proc.stderr.strip()}")
-
-
-def _umount(where: Path) -> None:
-    import subprocess
-
-    subprocess.run(["umount", "-l", str(where)], capture_output=True)
-
-
 def test_a_library_on_a_read_only_disk_opens_read_only_and_makes_no_copy(tmp_path):
-    import subprocess
-
-    folder, ro = tmp_path / "lib", tmp_path / "ro"
-    ro.mkdir()
+    folder = tmp_path / "lib"
     with Library.open(folder / "library.sqlite") as lib:
         _fill(lib, 2)
-    _mount(["--bind", str(folder)], ro)
-    try:
-        remount = subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)],
-                                 capture_output=True, text=True)  # fmt: skip
-        if remount.returncode != 0:
-            pytest.skip(f"a read-only remount is not permitted here: {remount.stderr.strip()}")
+    with read_only_view(folder, tmp_path / "ro") as ro:
         path = ro / "library.sqlite"
         with Library.open(path) as lib:
             assert [c.title for c in lib.collections()] == ["Cooking"]
@@ -416,28 +393,16 @@ def test_a_library_on_a_read_only_disk_opens_read_only_and_makes_no_copy(tmp_pat
                                                       "disk: it can be read but not changed"):
                 lib.create_collection("Second")
         assert sorted(p.name for p in ro.iterdir()) == ["library.sqlite"]
-    finally:
-        _umount(ro)
 
 
 def test_a_full_disk_is_said_and_leaves_no_empty_backups(tmp_path):
-    small = tmp_path / "small"
-    small.mkdir()
     source = tmp_path / "library.sqlite"
     with Library.open(source) as lib:
         _fill(lib, 2)
-    _mount(["-t", "tmpfs", "-o", "size=2m", "tmpfs"], small)
-    try:
+    with small_disk(tmp_path / "small", "2m") as small:
         path = small / "library.sqlite"
         path.write_bytes(source.read_bytes())
-        junk = small / "junk"
-        with open(junk, "wb", buffering=0) as f:  # fill the disk
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
+        junk = fill(small)
         for _attempt in range(2):
             with pytest.raises(LibraryDiskFull) as err:
                 Library.open(path)
@@ -447,31 +412,18 @@ def test_a_full_disk_is_said_and_leaves_no_empty_backups(tmp_path):
         junk.unlink()
         with Library.open(path) as lib:
             assert lib.integrity_ok() and [c.title for c in lib.collections()] == ["Cooking"]
-    finally:
-        _umount(small)
 
 
 def test_an_edit_on_a_full_disk_says_so_and_changes_nothing(tmp_path):
-    small = tmp_path / "small"
-    small.mkdir()
-    _mount(["-t", "tmpfs", "-o", "size=8m", "tmpfs"], small)
-    try:
+    with small_disk(tmp_path / "small", "8m") as small:
         path = small / "library.sqlite"
         with Library.open(path) as lib:
             c, _eps = _fill(lib, 1)
-            with open(small / "junk", "wb", buffering=0) as f:
-                try:
-                    while True:
-                        f.write(b"\0" * 4096)
-                        f.flush()
-                except OSError:
-                    pass
+            fill(small, chunk=4096)
             with pytest.raises(LibraryDiskFull, match=f"The disk holding the library {path} "
                                                       "is full"):  # fmt: skip
                 lib.update_collection(c.with_(description="x" * 200_000))
             assert lib.collection(c.id).description == ""
-    finally:
-        _umount(small)
 
 
 def test_a_closed_library_is_one_complete_file(tmp_path):

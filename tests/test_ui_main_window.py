@@ -851,29 +851,16 @@ def test_selecting_an_episode_stats_only_its_file_and_still_notices_deleted_ones
 
 @pytest.fixture
 def full_library(tmp_path):
-    """A library on a small tmpfs (mounting needs root: skipped, with the reason, where it
-    is not permitted); ``fill()`` fills the disk, and it is unmounted at the end."""
-    import subprocess
+    """A library on a 10 MB tmpfs (see tests/disks.py); ``fill()`` fills the disk."""
+    from disks import fill, small_disk
 
-    small = tmp_path / "small"
-    small.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=10m", "tmpfs", str(small)],
-                          capture_output=True, text=True)  # fmt: skip
-    if proc.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
+    with small_disk(tmp_path / "small", "10m") as small:
+        def fill_it() -> None:
+            fill(small)
 
-    def fill() -> None:
-        with open(small / "junk", "wb", buffering=0) as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-            except OSError:
-                pass
-
-    fill.library = small / "library.sqlite"
-    fill.folder = small
-    yield fill
-    subprocess.run(["umount", "-l", str(small)], capture_output=True)
+        fill_it.library = small / "library.sqlite"
+        fill_it.folder = small
+        yield fill_it
 
 
 def test_importing_on_a_full_disk_lists_every_file_and_says_what_to_do(
@@ -906,4 +893,28 @@ def test_importing_on_a_full_disk_lists_every_file_and_says_what_to_do(
         assert len(window.controller.view.episodes) == 1
     finally:
         window.close()
+        ctx.close()
+
+
+def test_a_read_only_library_says_so_in_the_window(qtbot, tmp_path):
+    """A library on a read-only disk opens for reading (issue QA robust-01); the window
+    said nothing until an edit failed. Now its title and status bar say it, with why."""
+    from disks import read_only_view
+
+    folder = tmp_path / "lib"
+    with AppContext.open(folder / "library.sqlite") as ctx:
+        ctx.library.create_collection("Cooking")
+    with read_only_view(folder, tmp_path / "ro") as ro:
+        ctx = AppContext.open(ro / "library.sqlite")
+        w = MainWindow(ctx, use_multimedia=False)
+        qtbot.addWidget(w)
+        w.resize(1100, 700)
+        w.show()
+        assert w.windowTitle().endswith("(read-only)")
+        assert w.read_only_badge.isVisible() and w.read_only_badge.text() == "Read-only"
+        assert "is on a read-only disk" in w.read_only_badge.toolTip()
+        assert "is on a read-only disk" in w.statusBar().currentMessage()
+        if shot := os.environ.get("STUDIO_TEST_SHOT"):
+            w.grab().save(shot)
+        w.close()
         ctx.close()

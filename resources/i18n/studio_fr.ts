@@ -118,7 +118,7 @@
         <translation>Photos ignorées&#xa0;: {0}.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
@@ -148,7 +148,7 @@
         <translation>Publication archivée</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+43"/>
         <source>Which video is it?</source>
         <translation>De quelle vidéo s’agit-il&#xa0;?</translation>
     </message>
@@ -879,12 +879,12 @@
     <name>ImportProblemsPanel</name>
     <message>
         <location filename="../../studio/ui/import_panel.py" line="+21"/>
-        <location line="+53"/>
+        <location line="+61"/>
         <source>No import problems.</source>
         <translation>Aucun problème d’import.</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-59"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
@@ -909,7 +909,7 @@
         <translation>Problèmes d’import</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>1 file</source>
         <translation>1 fichier</translation>
     </message>
@@ -1045,7 +1045,12 @@
         <translation>Problèmes d’import</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+4"/>
+        <source>Read-only</source>
+        <translation>Lecture seule</translation>
+    </message>
+    <message>
+        <location line="+48"/>
         <location filename="../../studio/ui/selftest_window.py" line="+111"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
@@ -1241,7 +1246,12 @@
         <translation>À &amp;propos de Series Studio</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+39"/>
+        <source>(read-only)</source>
+        <translation>(lecture seule)</translation>
+    </message>
+    <message>
+        <location line="+107"/>
         <source>This episode&apos;s media is unknown.</source>
         <translation>Le média de cet épisode est inconnu.</translation>
     </message>

@@ -102,6 +102,11 @@ class MainWindow(QMainWindow):
         self.checks_dock = self._dock(self.tr("Checks"), "ChecksDock", self.bottom_tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.statusBar().addPermanentWidget(self.task_indicator)
+        self.read_only_badge = QLabel(self.tr("Read-only"))
+        self.read_only_badge.setObjectName("ReadOnlyBadge")
+        self.read_only_badge.setStyleSheet("QLabel#ReadOnlyBadge { color: #c62828; "
+                                           "font-weight: bold; padding: 0 6px; }")
+        self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().addPermanentWidget(self.ready)
         self.resizeDocks([self.checks_dock], [170], Qt.Orientation.Vertical)
         self.resizeDocks([self.library_dock, self.inspector_dock], [240, 330],
@@ -110,7 +115,12 @@ class MainWindow(QMainWindow):
         self._wire()
         self._update_title()
         problem = Player.backend_problem() if use_multimedia is not False else None
-        if problem:
+        read_only = self.controller.ctx.library.read_only_reason
+        self.read_only_badge.setVisible(read_only is not None)
+        self.read_only_badge.setToolTip(read_only or "")
+        if read_only:
+            self.statusBar().showMessage(read_only)  # until something else is said
+        elif problem:
             self.statusBar().showMessage(problem)
         self.restore_state()
 
@@ -243,7 +253,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ state
     def _update_title(self) -> None:
         c = self.controller.collection
-        self.setWindowTitle(f"{c.title} — Series Studio" if c else f"Series Studio {__version__}")
+        title = f"{c.title} — Series Studio" if c else f"Series Studio {__version__}"
+        if self.controller.ctx.library.read_only:
+            title += " " + self.tr("(read-only)")
+        self.setWindowTitle(title)
         has = c is not None
         for a in (self.import_action, self.import_folder_action, self.archive_action,
                   self.export_action, self.publish_action):
