@@ -918,3 +918,31 @@ def test_a_read_only_library_says_so_in_the_window(qtbot, tmp_path):
             w.grab().save(shot)
         w.close()
         ctx.close()
+
+
+def test_at_1280_by_800_the_player_shows_the_playhead_and_the_length(qtbot, tmp_path,
+                                                                     clip_vertical):  # fmt: skip
+    """The player's time shrinks to the playhead alone when its dock is narrow; at the
+    window's first size on a 1280x800 screen (the README's screenshots) it must still
+    show "time / length": the gaps around it cost the length 11 px short."""
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    c = ctx.library.create_collection("Five-minute kitchen")
+    actions.add_files(ctx.library, c, [clip_vertical])
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.controller.open_collection(c.id)
+    w.episodes.select_id(w.controller.view.episodes[0].id)
+    qtbot.waitUntil(lambda: w.player.displayed_image() is not None, timeout=20_000)
+    shown = w.player._time.shown_text()
+    assert " / " in shown, (shown, w.player.width())
+    # The "no sound" note gave way: what is left of it is blank, not a clipped icon.
+    from studio.ui.player import ICON
+
+    note = w.player._mode.grab().toImage()
+    assert note.width() < ICON
+    assert len({note.pixel(x, y) for x in range(note.width())
+                for y in range(note.height())}) <= 1  # fmt: skip
+    w.close()
+    ctx.close()

@@ -341,8 +341,10 @@ class _Note(QLabel):
         return QSize(ICON + 2, super().minimumSizeHint().height())
 
     def paintEvent(self, event: object) -> None:
-        p = QPainter(self)
         r = self.rect()
+        if r.width() < ICON:
+            return  # squeezed out by its neighbours: a clipped icon would be a smudge
+        p = QPainter(self)
         self._icon.paint(p, QRect(r.right() - ICON + 1, r.center().y() - ICON // 2 + 1,
                                   ICON, ICON))
         room = r.width() - ICON - 4
@@ -930,17 +932,19 @@ class Player(QWidget):
         self._mode.setVisible(not self._multimedia)
 
         bar = QHBoxLayout()
-        bar.setContentsMargins(6, 2, 6, 2)
+        bar.setContentsMargins(4, 2, 4, 2)
         bar.setSpacing(2)
         for w in (self._back_btn, self._play_btn, self._next_btn):
             bar.addWidget(w)
-        bar.addSpacing(8)
+        # Tight gaps: the player's default width at 1280x800 must still show the
+        # playhead and the clip's length (the short form drops the length).
+        bar.addSpacing(4)
         bar.addWidget(self._time)
-        bar.addSpacing(8)
+        bar.addSpacing(4)
         bar.addWidget(self._mode, 1)
         if self._multimedia:
             bar.addStretch(1)
-        bar.addSpacing(8)
+        bar.addSpacing(4)
         bar.addWidget(self._speed_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
