@@ -167,6 +167,27 @@ def test_trim_by_number_and_by_id_with_checks(studio, clip_vertical):
     assert view.episodes[1].trim.start == 1_500_000
 
 
+def test_an_episode_whose_short_id_is_all_digits_can_be_named_by_it(studio, clip_vertical):
+    """About one episode in 43 has an id whose first 8 characters (what `studio show`
+    prints) are digits; they were taken for a position ("There is no episode 31415926")
+    and that episode could not be named by its id. This also made a test fail by chance."""
+    from dataclasses import replace
+
+    studio("new", "Digits")
+    studio("new", "Other")  # two collections: a bare position would need -c
+    studio("add", "Digits", clip_vertical)
+    _, view = _episodes(studio.library, "Digits")
+    with Library.open(studio.library) as lib:
+        lib.add_episode(replace(view.episodes[0], id="31415926-5358-4979-8323-846264338327",
+                                position=2))  # fmt: skip
+    code, _, err = studio("trim", "31415926", "--in", "1")
+    assert code == 0, err
+    _, view = _episodes(studio.library, "Digits")
+    assert [e.trim.start for e in view.episodes] == [0, 1_000_000]
+    code, _, err = studio("trim", "Digits:7", "--in", "1")  # a position is still one
+    assert code == 2 and "There is no episode 7" in err
+
+
 def test_move_remove_and_episode_fields(studio, clip_vertical, clip_landscape):
     studio("new", "Order")
     studio("add", "Order", clip_vertical, clip_landscape, clip_vertical)

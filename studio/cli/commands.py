@@ -17,7 +17,7 @@ from studio.domain.profiles import load_profile
 from studio.domain.rules import is_ready, summary
 from studio.domain.timecode import format_duration, format_timecode
 from studio.i18n import decimal, ntr, tr
-from studio.store.library import Library
+from studio.store.library import Library, is_position
 
 
 def _open(args: argparse.Namespace) -> AppContext:
@@ -30,7 +30,7 @@ def _collection_for_episode(lib: Library, ref: str, coll: str | None) -> tuple[s
         coll, ref = ref.rsplit(":", 1)
     if coll:
         return ref, lib.find_collection(coll).id
-    if ref.strip().isdigit():
+    if is_position(ref.strip()):
         collections = lib.collections()
         if len(collections) == 1:
             return ref, collections[0].id

@@ -43,6 +43,13 @@ from studio.store.migrations import migrations
 BUSY_TIMEOUT_S = 15.0
 
 
+def is_position(ref: str) -> bool:
+    """Whether an episode reference is a position (``3``) rather than an id prefix: at
+    most three digits (a collection holds at most 80 episodes). An id's first eight
+    characters are all digits about once in 43 episodes (``studio show`` prints them)."""
+    return ref.isdigit() and len(ref) <= 3
+
+
 class Library:
     """An open library file. Use :meth:`open`; close with :meth:`close` or ``with``.
 
@@ -524,7 +531,7 @@ class Library:
     def find_episode(self, ref: str, collection_id: str | None) -> Episode:
         """An episode named by position in ``collection_id``, by id, or by id prefix."""
         ref = ref.strip()
-        if ref.isdigit() and collection_id is not None:
+        if is_position(ref) and collection_id is not None:
             found = list(
                 self.db.query(
                     "SELECT * FROM episodes WHERE collection_id = ? AND position = ?",
