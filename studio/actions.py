@@ -313,11 +313,18 @@ def refresh_media_status(lib: Library, fingerprints: Iterable[str]) -> list[Medi
     return missing
 
 
+# What the content itself says, the same at every read: a file that gets one of these
+# on a re-probe stays unusable until its bytes change (an I/O error may pass).
+_UNUSABLE = {"empty", "not_media", "truncated", "damaged", "no_video", "unsupported_codec"}
+
+
 def _reprobe(lib: Library, rec: MediaRecord) -> None:
     """Refresh facts written by an older prober (a file it misjudged, say)."""
     try:
         info = probe(rec.path)
     except ProbeError as exc:
+        if exc.kind not in _UNUSABLE:
+            return  # (unreadable now, say): the next refresh tries again
         # Accepted before, refused now (a download cut short that an older prober
         # took for whole): say so in check and at export, rather than at render.
         info = replace(rec.info, unusable=exc.message)

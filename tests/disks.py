@@ -1,7 +1,12 @@
-"""Real small and read-only disks for tests: a tmpfs, or a read-only bind mount.
+"""Real small and read-only disks for tests (a tmpfs, a read-only bind mount), and file
+permissions that stop the code under test even when the tests run as root.
 
 Mounting needs root (CI runs as root); where it is not permitted, the test is
-skipped, saying why.
+skipped, saying why. As root, chmod stops nothing: an ordinary user is imitated
+by a child process that drops root's override capabilities (CAP_DAC_OVERRIDE,
+CAP_DAC_READ_SEARCH, CAP_FOWNER) from its bounding set before exec, as `setpriv`
+does: it stays uid 0 (its Python under /root stays reachable) but a 0555 folder
+stops it. Not root: the modes stop the child as they are.
 """
 
 from __future__ import annotations
@@ -74,3 +79,31 @@ def read_only_view(folder: Path, where: Path) -> Iterator[Path]:
         yield where
     finally:
         _umount(where)
+
+
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _CAP_FOWNER = 1, 2, 3
+_PR_CAPBSET_DROP = 24
+
+
+def _drop_root_override() -> None:  # runs in the child, before exec
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _CAP_FOWNER):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def run_as_ordinary_user(code: str, **env: str):
+    """Run Python ``code`` in a child that file permissions apply to; its output."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
+    if root and not sys.platform.startswith("linux"):
+        pytest.skip("imitating an ordinary user as root needs Linux capabilities")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env},
+                          preexec_fn=_drop_root_override if root else None)  # fmt: skip
+    return proc

@@ -89,3 +89,40 @@ def test_a_file_an_older_prober_accepted_but_is_cut_short_is_said_unusable(tmp_p
             assert "cannot be used" in str(exc) and "accept-new-version" in str(exc)
         else:
             raise AssertionError("export planned a file that cannot be used")
+
+
+def test_a_clip_that_cannot_be_read_for_a_moment_is_not_marked_unusable(tmp_path,
+                                                                         clip_vertical):  # fmt: skip
+    """The one re-probe after an upgrade met a read error that passes (a USB drive
+    waking up, a permission fixed a minute later): the clip was marked unusable for
+    good, and the advice to copy it again could not help (same bytes, same facts)."""
+    import os
+    import shutil
+
+    from disks import run_as_ordinary_user
+
+    clip = tmp_path / "clips" / "walk.mp4"
+    clip.parent.mkdir()
+    shutil.copy(clip_vertical, clip)
+    library = tmp_path / "lib.sqlite"
+    with AppContext.open(library) as ctx:
+        c = ctx.library.create_collection("Walks")
+        (r,) = actions.add_files(ctx.library, c, [clip])
+        rec = ctx.library.media(r.episode.media_fingerprint)
+        ctx.library.put_media(replace(rec, probe_version=PROBE_VERSION - 1))  # an older release
+    os.chmod(clip, 0)
+    try:
+        proc = run_as_ordinary_user(
+            "from studio import actions\n"
+            "from studio.store.library import Library\n"
+            f"with Library.open({str(library)!r}) as lib:\n"
+            "    actions.refresh_media_status(lib, [m.fingerprint for m in lib.all_media()])\n")
+        assert proc.returncode == 0, proc.stderr
+    finally:
+        os.chmod(clip, 0o644)
+    with AppContext.open(library) as ctx:
+        c = ctx.library.find_collection("Walks")
+        codes = {p.code for p in actions.check_collection(ctx.library, c)}
+        assert "episode.media_unusable" not in codes
+        fresh = ctx.library.media(rec.fingerprint)
+        assert fresh.probe_version == PROBE_VERSION and fresh.info.unusable is None

@@ -437,7 +437,7 @@ def test_check_lists_every_problem_of_a_collection_built_to_break_the_rules(
 def test_a_read_only_library_chosen_by_studio_library_is_named_with_what_to_do(tmp_path):
     """Not "(the default one)": the file in use, why it cannot be changed, what to do;
     reading still works."""
-    from test_store import run_as_ordinary_user
+    from disks import run_as_ordinary_user
 
     library = tmp_path / "lib.sqlite"
     assert main(["--library", str(library), "new", "Walks"]) == 0
@@ -491,7 +491,7 @@ print("cache:", cache_problem())
 def test_export_locks_work_when_the_cache_folder_cannot_be_written(tmp_path):
     """A cache left owned by root after a `sudo studio` blocked export and publish
     ('.../cache/locks: Permission denied') while self-test said all was well."""
-    from test_store import run_as_ordinary_user
+    from disks import run_as_ordinary_user
 
     cache = tmp_path / "cache"
     (cache / "locks").mkdir(parents=True)
@@ -517,7 +517,7 @@ def test_export_locks_work_when_the_cache_folder_cannot_be_written(tmp_path):
 
 
 def test_self_test_flags_a_cache_folder_that_cannot_be_written(tmp_path):
-    from test_store import run_as_ordinary_user
+    from disks import run_as_ordinary_user
 
     cache = tmp_path / "cache"
     cache.mkdir()

@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from disks import fill, read_only_view, small_disk
+from disks import fill, read_only_view, run_as_ordinary_user, small_disk
 
 from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Episode, MediaInfo, MediaRecord
@@ -305,39 +305,7 @@ def test_the_places_a_media_was_seen_are_kept_until_the_media_goes(lib):
 
 
 # -- a library that cannot be written: read-only places, a full disk ---------------------
-#
-# Tests run as root in CI, where chmod stops nothing. An ordinary user is imitated by a
-# child process that drops root's override capabilities (CAP_DAC_OVERRIDE,
-# CAP_DAC_READ_SEARCH, CAP_FOWNER) from its bounding set before exec, as `setpriv` does:
-# it stays uid 0 (its Python under /root stays reachable) but a 0555 folder stops it.
-# Not root: the folder's mode stops the child as it is.
-
-_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _CAP_FOWNER = 1, 2, 3
-_PR_CAPBSET_DROP = 24
-
-
-def _drop_root_override() -> None:  # runs in the child, before exec
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _CAP_FOWNER):
-        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
-def run_as_ordinary_user(code: str, **env: str):
-    """Run Python ``code`` in a child that file permissions apply to; its output."""
-    import os
-    import subprocess
-    import sys
-
-    root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
-    if root and not sys.platform.startswith("linux"):
-        pytest.skip("imitating an ordinary user as root needs Linux capabilities")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **env},
-                          preexec_fn=_drop_root_override if root else None)  # fmt: skip
-    return proc
+# (see tests/disks.py for how an ordinary user is imitated when the tests run as root)
 
 
 _READ_ONLY_PROBE = """
