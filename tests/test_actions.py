@@ -91,8 +91,8 @@ def test_a_file_an_older_prober_accepted_but_is_cut_short_is_said_unusable(tmp_p
             raise AssertionError("export planned a file that cannot be used")
 
 
-def test_a_clip_that_cannot_be_read_for_a_moment_is_not_marked_unusable(tmp_path,
-                                                                         clip_vertical):  # fmt: skip
+def test_a_clip_that_cannot_be_read_for_a_moment_is_not_marked_unusable(
+        tmp_path, clip_vertical):  # fmt: skip
     """The one re-probe after an upgrade met a read error that passes (a USB drive
     waking up, a permission fixed a minute later): the clip was marked unusable for
     good, and the advice to copy it again could not help (same bytes, same facts)."""
