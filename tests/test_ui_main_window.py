@@ -514,6 +514,28 @@ def test_an_episode_whose_file_is_deleted_plays_from_a_copy_the_library_knows(
     assert window.player.path() == str(b), window.player.message()
 
 
+def test_the_background_file_check_follows_a_media_onto_its_copy(
+        window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape,
+        clip_rotated):  # fmt: skip
+    """The check of the episodes not selected (on a worker) compared only the missing
+    flag: a media moved onto a copy kept its deleted path in the window until its
+    episode was selected (helper-34's review)."""
+    a, b = tmp_path / "clip.mp4", tmp_path / "clip (1).mp4"
+    a.write_bytes(clip_vertical.read_bytes())
+    b.write_bytes(clip_vertical.read_bytes())
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [a, b, clip_landscape, clip_rotated])
+    first, _second, third, fourth = window.controller.view.episodes
+    window.episodes.select_id(third.id)
+    qtbot.waitUntil(lambda: not window.tasks.tasks(), timeout=60_000)
+    window.controller._watch.stop()  # not the 2 s reload of other connections' writes
+    a.unlink()  # while the window is open, another episode selected
+    window.episodes.select_id(fourth.id)  # the others are looked at on the worker
+    qtbot.waitUntil(lambda: window.controller.view.media[first.media_fingerprint].path
+                    == str(b), timeout=10_000)  # fmt: skip
+    assert first.media_fingerprint not in window.model.missing
+
+
 def test_an_episode_whose_file_is_gone_unloads_the_player_and_i_does_nothing(
         window, qtbot, monkeypatch, tmp_path, clip_vertical, clip_landscape):  # fmt: skip
     """QA: the previous episode's clip stayed in the player, and I took its playhead as

@@ -236,11 +236,13 @@ class StudioController(QObject):
             self._file_check.cancel()  # a newer look replaces it
         assert self.view is not None
         path, collection_id = self.ctx.library_path, self.view.collection.id
-        before = {fp: self.view.media[fp].missing for fp in fingerprints}
+        # The path too: the library may move a media onto a copy of the same clip.
+        before = {fp: (self.view.media[fp].missing, self.view.media[fp].path)
+                  for fp in fingerprints}  # fmt: skip
 
-        def work(job) -> dict[str, bool]:
+        def work(job) -> dict[str, tuple[bool, str]]:
             """On the "db" worker, with its own connection; never touches widgets."""
-            now: dict[str, bool] = {}
+            now: dict[str, tuple[bool, str]] = {}
             with Library.open(path, check=False) as lib:
                 for fp in fingerprints:
                     job.raise_if_cancelled()
@@ -249,10 +251,10 @@ class StudioController(QObject):
                     except OSError:
                         continue  # unreadable now; its own problem shows when it is used
                     if (m := lib.media(fp)) is not None:
-                        now[fp] = m.missing
+                        now[fp] = (m.missing, m.path)
             return now
 
-        def done(now: dict[str, bool]) -> None:
+        def done(now: dict[str, tuple[bool, str]]) -> None:
             self._file_check = None
             if self.view is None or self.view.collection.id != collection_id:
                 return  # another collection is open now: this result is late
