@@ -579,8 +579,11 @@ def test_an_episode_left_with_its_file_name_gets_its_title_on_import(tmp_path, c
     assert [r.item.video_id for r in report.skipped] == ["e3"]  # the creator's title stays
 
 
-@pytest.mark.parametrize("encoding, title", [("cp850", "Não é verdade"), ("cp932", "日本の旅"),
-                                             ("cp437", "Café crème")])  # fmt: skip
+@pytest.mark.parametrize("encoding, title", [
+    ("cp850", "Não é verdade"), ("cp932", "日本の旅"), ("cp437", "Café crème"),
+    ("cp866", "Привет"), ("cp866", "Мой влог"), ("cp852", "Zażółć"),
+    ("cp932", "ソフトクリーム"),  # ソ is 0x83 0x5C: its second byte is a backslash in cp437
+])  # fmt: skip
 def test_zips_made_on_windows_read_names_in_their_code_page(tmp_path, ctx, clips, encoding,
                                                             title):  # fmt: skip
     files = af.takeout_files([Video("w1", title, utc(2024, 1, 1), clips(2, 1)),
@@ -621,3 +624,52 @@ def test_a_tgz_takeout_in_two_parts_imports_and_refuses_hostile_entries(tmp_path
     assert all(r.path.is_relative_to(folder) for r in report.added)
     assert af.files_outside(tmp_path, ctx.media_dir) == before
     assert not (tmp_path / "evil.mp4").exists()
+
+
+def legacy_infos(names: list[str], encoding: str, windows: bool = False) -> list[zipfile.ZipInfo]:
+    """ZipInfos as zipfile reads names stored in ``encoding`` without the UTF-8 flag;
+    ``windows``: with the backslashes of ``filename`` made slashes, as zipfile does there."""
+    infos = []
+    for name in names:
+        info = zipfile.ZipInfo(name.encode(encoding).decode("cp437"))
+        if windows:
+            info.filename = info.filename.replace("\\", "/")
+        infos.append(info)
+    return infos
+
+
+@pytest.mark.parametrize("encoding, names", [
+    ("cp866", ["Привет.mp4"]),
+    ("cp866", ["Привет мир.mp4", "Новое видео.mp4", "Мой влог 1.mp4", "Ира.mp4"]),
+    ("cp852", ["Zażółć gęślą jaźń.mp4", "Mąka i jajka.mp4", "Łódź nocą.mp4"]),
+    ("cp850", ["Não é verdade.mp4", "Søren.mp4", "ÉTÉ À PARIS.mp4"]),
+    ("cp437", ["Café crème.mp4", "¿Qué pasa?.mp4"]),
+    ("cp932", ["ソフト.mp4", "表参道.mp4", "能登の海.mp4"]),
+])  # fmt: skip
+def test_one_code_page_is_chosen_per_part_from_all_its_names(encoding, names):
+    from studio.ingest.entry_names import clean_path, legacy_encoding, member_name
+
+    for windows in (False, True):
+        infos = legacy_infos(["Takeout\\videos\\" + n for n in names], encoding, windows)
+        chosen = legacy_encoding(infos)
+        assert [r.encode(chosen) for r in names] == [r.encode(encoding) for r in names]
+        assert [clean_path(member_name(i, chosen)) for i in infos] == [
+            f"Takeout/videos/{n}" for n in names]
+
+
+def test_the_titles_of_the_videos_csv_choose_the_code_page_names_cannot(tmp_path, clips):
+    """"Jesień" reads as well in cp850 ("Jesieõ") as in cp852; the CSV's title says which,
+    though it is in another part."""
+    from studio.ingest.entry_names import legacy_encoding
+
+    assert legacy_encoding(legacy_infos(["Jesień.mp4"], "cp852")) == "cp850"
+    files = af.takeout_files([Video("p1", "Jesień", utc(2024, 1, 1), clips(2, 1)),
+                              Video("p2", "Wrzesień", utc(2024, 1, 2), clips(1, 2))])
+    videos = {n: c for n, c in files.items() if n.endswith(".mp4")}
+    parts = [af.write_windows_zip(tmp_path / "takeout-win-1.zip", videos, "cp852"),
+             af.write_windows_zip(tmp_path / "takeout-win-2.zip",
+                                  {n: c for n, c in files.items() if n not in videos}, "cp852")]
+    preview = preview_archive(parts)
+    assert [(it.title, it.status, it.source_ref) for it in preview.items] == [
+        (t, ItemStatus.READY, f"Takeout/YouTube and YouTube Music/videos/{t}.mp4")
+        for t in ("Jesień", "Wrzesień")]

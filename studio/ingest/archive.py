@@ -49,6 +49,7 @@ from studio.ingest.model import ArchiveProblem
 from studio.tasks import CancelToken
 
 CHUNK = 1 << 20
+_METADATA_BYTES = 32 << 20  # CSV text read at most to choose the code page of ZIP names
 # What reading a ZIP entry raises when the part is damaged (bad CRC, cut short, unknown method).
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
                 OSError, tarfile.TarError)  # fmt: skip
@@ -108,6 +109,7 @@ class ArchiveSet:
         self._tars: dict[int, tarfile.TarFile] = {}
         self._total = 0
         self._by_name: dict[str, list[Entry]] | None = None
+        self._metadata: str | None = None
 
     @classmethod
     def open(cls, paths: Sequence[str | os.PathLike], budget: Budget = DEFAULT_BUDGET
@@ -125,13 +127,19 @@ class ArchiveSet:
                                 .format(path=p))  # fmt: skip
         arch = cls(sources, budget)
         try:
+            zipped = {i: p for i, p in enumerate(sources)
+                      if not p.is_dir() and not (_is_tar(p) and not zipfile.is_zipfile(p))}
+            # Every ZIP part is opened first: the code page of one part's names is chosen
+            # with the titles of the videos CSV, which may be in another part.
+            infos = {i: arch._open_zip(i, p) for i, p in zipped.items()}
             for i, p in enumerate(sources):
-                if p.is_dir():
+                if i in zipped:
+                    if infos[i] is not None:
+                        arch._add_zip(i, p, infos[i])
+                elif p.is_dir():
                     arch._add_folder(i, p)
-                elif _is_tar(p) and not zipfile.is_zipfile(p):
-                    arch._add_tar(i, p)
                 else:
-                    arch._add_zip(i, p)
+                    arch._add_tar(i, p)
         except BaseException:
             arch.close()
             raise
@@ -154,7 +162,8 @@ class ArchiveSet:
             return  # the same file in two parts or folders: the first one wins
         self.entries[entry.path] = entry
 
-    def _add_zip(self, i: int, path: Path) -> None:
+    def _open_zip(self, i: int, path: Path) -> list[zipfile.ZipInfo] | None:
+        """Open a ZIP part and check it against the budget: its entries, or None (refused)."""
         try:
             zf = zipfile.ZipFile(path)
             infos = zf.infolist()
@@ -162,7 +171,7 @@ class ArchiveSet:
             self._problem(path.name, tr(
                 "{file} cannot be read as a ZIP archive: its table of contents is damaged or "
                 "missing ({error}). Download this part again.").format(file=path.name, error=exc))
-            return
+            return None
         b = self.budget
         declared = sum(info.file_size for info in infos)
         refusal = None
@@ -177,19 +186,21 @@ class ArchiveSet:
         if refusal is not None:
             zf.close()
             self._problem(path.name, refusal)
-            return
+            return None
         self._total += declared
         self._zips[i] = zf
+        return infos
+
+    def _add_zip(self, i: int, path: Path, infos: list[zipfile.ZipInfo]) -> None:
         locked = 0
-        encoding = legacy_encoding(infos)
+        encoding = legacy_encoding(infos, self._metadata_text)
         for info in infos:
             if info.flag_bits & 0x1:  # encrypted: cannot be read without its password
                 locked += 1
                 continue
             name = member_name(info, encoding)
             reason = unsafe_reason(name, info.external_attr >> 16)
-            if reason is None and info.file_size >= b.ratio_floor \
-                    and info.file_size > b.max_ratio * max(info.compress_size, 1):  # fmt: skip
+            if reason is None and self._too_packed(info):
                 reason = tr("it would expand {ratio} times, more than any real video or "
                             "metadata file (a zip bomb)").format(
                     ratio=info.file_size // max(info.compress_size, 1))
@@ -206,6 +217,32 @@ class ArchiveSet:
                 "protects its ZIP files: unzip it with its password and give the folder it was "
                 "unpacked to, or zip it again without a password.").format(
                 file=path.name, count=locked))
+
+    def _metadata_text(self) -> str:
+        """The text of the CSV files of every ZIP part (Takeout's video titles), read once,
+        within the budget: it tells which code page a part's file names are in."""
+        if self._metadata is None:
+            texts, left = [], min(self.budget.max_text_bytes, _METADATA_BYTES)
+            for zf in self._zips.values():
+                for info in zf.infolist():
+                    if not info.orig_filename.lower().endswith(".csv") or info.flag_bits & 0x1 \
+                            or info.file_size > left or self._too_packed(info):  # fmt: skip
+                        continue
+                    try:
+                        with zf.open(info) as f:
+                            data = f.read(info.file_size)
+                    except _READ_ERRORS:
+                        continue  # reported when the file itself is read
+                    left -= len(data)
+                    texts.append(data.decode("utf-8", errors="replace"))
+            self._metadata = "\n".join(texts)
+        return self._metadata
+
+    def _too_packed(self, info: zipfile.ZipInfo) -> bool:
+        """Whether the entry would expand more than any real file does (a zip bomb)."""
+        b = self.budget
+        return info.file_size >= b.ratio_floor \
+            and info.file_size > b.max_ratio * max(info.compress_size, 1)  # fmt: skip
 
     def _add_tar(self, i: int, path: Path) -> None:
         """A .tgz / .tar.gz / .tar part (a format Takeout offers), with the checks of a ZIP.

@@ -12,10 +12,11 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from studio.i18n import N_, tr
+from studio.ingest.code_pages import choose_code_page, legacy_names, raw_name
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}  # fmt: skip
@@ -50,63 +51,30 @@ def clean_path(name: str) -> str:
     return unicodedata.normalize("NFC", "/".join(parts))
 
 
-# Code pages Windows' "Compressed folder" writes names in (the system's OEM code page), in the
-# order they are preferred when several read a part's names equally well.
-LEGACY_ENCODINGS = ("cp437", "cp850", "cp852", "cp866", "cp932", "cp936", "cp949", "cp950")
-
-
 def member_name(info: zipfile.ZipInfo, encoding: str = "cp437") -> str:
     """The entry's name: UTF-8 names stored without the UTF-8 flag are repaired, other
-    names without the flag are read in ``encoding`` (see :func:`legacy_encoding`)."""
-    name = info.filename
-    if not info.flag_bits & 0x800:
-        raw = name.encode("cp437")  # zipfile read the bytes as cp437: get them back
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            return name
-    return name
+    names without the flag are read whole in ``encoding`` (see :func:`legacy_encoding`)."""
+    raw = raw_name(info)
+    if raw is None:
+        return info.filename
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return info.filename
 
 
-def legacy_encoding(infos: Sequence[zipfile.ZipInfo]) -> str:
-    """The code page a ZIP part's names were written in, when they are not UTF-8.
-
-    ZIP files made on Windows store names in the system's OEM code page with
-    nothing saying which. Each candidate that reads every such name is scored by
-    the characters it gives that no file name holds (box drawing, symbols,
-    controls); the lowest wins, ties going to the earlier (cp437 is the ZIP default).
-    """
-    raws = []
-    for info in infos:
-        if info.flag_bits & 0x800 or info.filename.isascii():
-            continue
-        raw = info.filename.encode("cp437")
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raws.append(raw)
-    if not raws:
-        return "cp437"
-    best, best_score = "cp437", None
-    for enc in LEGACY_ENCODINGS:
-        try:
-            names = [r.decode(enc) for r in raws]
-        except UnicodeDecodeError:
-            continue
-        score = sum(_unlikely(ch) for n in names for ch in n)
-        if best_score is None or score < best_score:
-            best, best_score = enc, score
-    return best
-
-
-def _unlikely(ch: str) -> bool:
-    """A character no one puts in a file name: a box-drawing or block, a symbol, a control."""
-    cat = unicodedata.category(ch)
-    return cat in ("So", "Sm", "Sk", "Cc", "Co", "Cn") or "\u2500" <= ch <= "\u259f"
+def legacy_encoding(infos: Sequence[zipfile.ZipInfo],
+                    titles: Callable[[], str] | None = None) -> str:  # fmt: skip
+    """The code page a ZIP part's names were written in, when they are not UTF-8: one for
+    the whole part, chosen from all its names (see :mod:`studio.ingest.code_pages`).
+    ``titles`` gives the archive's metadata text, to prefer the code page whose names
+    match its titles."""
+    raws = legacy_names(infos)
+    return choose_code_page(raws, titles) if raws else "cp437"
 
 
 def archive_name(paths: Sequence[Path]) -> str:
