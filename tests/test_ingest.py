@@ -673,3 +673,79 @@ def test_the_titles_of_the_videos_csv_choose_the_code_page_names_cannot(tmp_path
     assert [(it.title, it.status, it.source_ref) for it in preview.items] == [
         (t, ItemStatus.READY, f"Takeout/YouTube and YouTube Music/videos/{t}.mp4")
         for t in ("Jesień", "Wrzesień")]
+
+
+def small_takeout(tmp_path, clips, count: int = 4) -> list[Path]:
+    videos = [Video(f"d{n}", f"Day {n}", utc(2024, 2, n), clips(1, n)) for n in range(1, count + 1)]
+    return af.write_zips(tmp_path / "dl", "takeout-full", af.takeout_files(videos), 1)
+
+
+def count_extractions(monkeypatch) -> list[str]:
+    from studio.ingest.archive import ArchiveSet
+
+    done: list[str] = []
+    real = ArchiveSet.extract
+
+    def extract(self, entry, *args, **kwargs):
+        done.append(entry.name)
+        return real(self, entry, *args, **kwargs)
+
+    monkeypatch.setattr(ArchiveSet, "extract", extract)
+    return done
+
+
+def test_an_import_stops_at_the_first_file_a_full_library_disk_refuses(tmp_path, clips,
+                                                                         monkeypatch):  # fmt: skip
+    """It went on extracting (GBs each), fingerprinting and refusing every other video."""
+    from disks import fill, small_disk
+
+    preview = preview_archive(small_takeout(tmp_path, clips))
+    extracted = count_extractions(monkeypatch)
+    media_dir = tmp_path / "media"  # the videos go to another disk than the library
+    with small_disk(tmp_path / "small", "10m") as small, \
+            AppContext.open(small / "library.sqlite") as ctx:  # fmt: skip
+        c = ctx.library.create_collection("Days")
+        filled: list[Path] = []
+
+        def fill_after_the_first(result) -> None:
+            if not filled:
+                filled.append(fill(small))
+
+        report = import_archive(ctx.library, media_dir, preview, c,
+                                on_result=fill_after_the_first)  # fmt: skip
+        said = (f"The library's disk is full ({small}): free some space, then import "
+                "again.")  # fmt: skip
+        assert [r.item.title for r in report.added] == ["Day 1"]
+        assert [(r.item.title, r.outcome, r.reason, r.stopped) for r in report.results[1:]] == [
+            (f"Day {n}", "failed", said, True) for n in (2, 3, 4)]
+        assert extracted == ["Day 1.mp4", "Day 2.mp4"]  # none after the one refused
+        folder = media_dir / "archives" / "takeout-full"
+        assert sorted(p.name for p in folder.rglob("*.mp4")) == ["Day 1.mp4"]
+        assert titles(ctx, c) == ["Day 1"]
+        filled[0].unlink()  # space freed: importing again adds the others
+        again = import_archive(ctx.library, media_dir, preview, c)
+        assert [r.item.title for r in again.added] == ["Day 2", "Day 3", "Day 4"]
+        assert titles(ctx, c) == ["Day 1", "Day 2", "Day 3", "Day 4"]
+
+
+def test_an_import_into_a_read_only_library_says_so_for_every_file(tmp_path, clips,
+                                                                    monkeypatch):  # fmt: skip
+    """The whole import ended in LibraryReadOnly instead of one result per file."""
+    from disks import read_only_view
+
+    preview = preview_archive(small_takeout(tmp_path, clips, 3))
+    folder = tmp_path / "lib"
+    with AppContext.open(folder / "library.sqlite") as ctx:
+        ctx.library.create_collection("Days")
+    extracted = count_extractions(monkeypatch)
+    with read_only_view(folder, tmp_path / "ro") as ro, \
+            AppContext.open(ro / "library.sqlite") as ctx:  # fmt: skip
+        assert ctx.library.read_only
+        [c] = ctx.library.collections()
+        report = import_archive(ctx.library, tmp_path / "media", preview, c)
+        assert [(r.item.title, r.outcome, r.stopped) for r in report.results] == [
+            (f"Day {n}", "failed", True) for n in (1, 2, 3)]
+        assert len({r.reason for r in report.results}) == 1
+        assert "read-only disk" in report.results[0].reason
+        assert extracted == []
+        assert not list((tmp_path / "media").rglob("*.mp4"))

@@ -59,7 +59,7 @@ from studio.ingest.model import (
 from studio.ingest.takeout import read_takeout
 from studio.ingest.takeout_names import LANGUAGES_READ, youtube_folder
 from studio.store.fingerprint import fingerprint
-from studio.store.library import Library
+from studio.store.library import Library, LibraryDiskFull, LibraryError, LibraryReadOnly
 from studio.tasks import CancelToken, Progress, ProgressCallback, no_progress
 
 MANIFEST = "import.json"
@@ -176,7 +176,11 @@ def import_archive(
     """Add ``items`` (default: the ready ones) to ``collection``, in their order.
 
     An item without a file, or whose file cannot be read or added, is reported
-    as failed with the reason; the others still go in. Raises UserError when
+    as failed with the reason; the others still go in. When the library cannot
+    take a file (its disk is full, it is read-only), the import stops there: what
+    was added stays, the file is deleted if it was extracted, and every remaining
+    item is reported not added (``stopped``) with that one reason, none of them
+    extracted. Raises UserError when
     the archive cannot be opened again or the selection does not fit on disk.
     """
     chosen = list(preview.default_selection if items is None else items)
@@ -185,6 +189,7 @@ def import_archive(
     report = ImportReport(collection.id, problems=list(preview.problems))
     used = _episodes_by_media(lib, collection, duplicates)
     total = len(chosen)
+    stop: ItemResult | None = None
     with ArchiveSet.open(preview.sources, budget) as arch:
         _check_room(arch, chosen, folder, budget)
         try:
@@ -196,8 +201,13 @@ def import_archive(
                 def on_bytes(done: int, i: int = i, item: ArchiveItem = item) -> None:
                     progress(Progress(i + done / max(item.size or done, 1), total, item.title))
 
-                result = _import_one(lib, arch, collection, profile.max_episode_title_length,
-                                     item, folder, used, cancel, on_bytes)  # fmt: skip
+                if stop is not None:  # the library cannot take more: nothing else is extracted
+                    result = ItemResult(item, Outcome.FAILED, stop.reason, stopped=True)
+                else:
+                    result = _import_one(lib, arch, collection,
+                                         profile.max_episode_title_length, item, folder, used,
+                                         cancel, on_bytes)  # fmt: skip
+                    stop = result if result.stopped else None
                 report.results.append(result)
                 if on_result is not None:
                     on_result(result)
@@ -251,8 +261,17 @@ def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_li
     def failed(reason: str, path: Path | None = None) -> ItemResult:
         return ItemResult(item, Outcome.FAILED, reason, path=path)
 
+    def refused(problem: LibraryError, path: Path | None, fresh: bool) -> ItemResult:
+        """The library cannot take the file (nor any after it): as add_files says it."""
+        if fresh and path is not None:
+            path.unlink(missing_ok=True)
+        said = actions._stopped(lib, path or Path(item.source_ref or item.title), problem)
+        return ItemResult(item, Outcome.FAILED, said.error, stopped=True)
+
     if item.source_ref is None:
         return failed(item.problem or tr("Its file is not in this archive."))
+    if lib.read_only:  # nothing to extract for a library that cannot be written
+        return refused(LibraryReadOnly(lib.read_only_reason or ""), None, False)
     entry = arch.find(item.source_ref)
     if entry is None or (item.size is not None and entry.size != item.size):
         return failed(tr("{file} is no longer in the archive as it was previewed; preview the "
@@ -271,12 +290,15 @@ def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_li
             file=entry.name, folder=folder, error=exc.strerror or exc))
     if fp in used:
         known = lib.media(fp)
-        if known is not None and Path(known.path) == path:
-            lib.set_media_location(fp, str(path), path.stat().st_mtime)  # found again
-        elif fresh:
-            path.unlink(missing_ok=True)  # a copy nobody needs
+        try:
+            if known is not None and Path(known.path) == path:
+                lib.set_media_location(fp, str(path), path.stat().st_mtime)  # found again
+            elif fresh:
+                path.unlink(missing_ok=True)  # a copy nobody needs
+            fixed = _complete_title(lib, collection, fp, path, fit_title(item.title, title_limit))
+        except (LibraryDiskFull, LibraryReadOnly) as exc:
+            return refused(exc, path, fresh)
         where, position = used[fp]
-        fixed = _complete_title(lib, collection, fp, path, fit_title(item.title, title_limit))
         if fixed is not None:
             return ItemResult(item, Outcome.ADDED, tr(
                 "It was imported before without its title; its title is now set."),
@@ -293,9 +315,13 @@ def _import_one(lib: Library, arch: ArchiveSet, collection: Collection, title_li
             episode = lib.update_episode(added.episode.with_(title=title))
     except _NotAdded:
         pass
+    except (LibraryDiskFull, LibraryReadOnly) as exc:  # from the transaction itself
+        return refused(exc, path, fresh)
     if added.episode is None:
         if fresh:
             path.unlink(missing_ok=True)
+        if added.stopped:
+            return ItemResult(item, Outcome.FAILED, added.error, stopped=True)
         return failed(added.error or tr("It could not be added."))
     used[fp] = (collection.title, episode.position)
     return ItemResult(item, Outcome.ADDED, episode=episode, path=path)

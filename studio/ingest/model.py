@@ -151,6 +151,7 @@ class ItemResult:
     reason: str | None = None
     episode: Episode | None = None
     path: Path | None = None  # where the media file is on disk
+    stopped: bool = False  # not added: the library cannot take more (full disk, read-only)
 
 
 @dataclass
