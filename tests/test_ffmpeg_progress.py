@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from studio.editor.ffmpeg_progress import ProgressParser, StderrTail
 from studio.editor.synth import ffmpeg_exe
 
@@ -61,3 +63,22 @@ def test_stderr_tail_keeps_the_last_lines_without_stats():
     for line in ["a", "frame=  10 fps=0.0", "b", "", "c", "d"]:
         tail.feed(line)
     assert tail.text() == "b\nc\nd"
+
+
+def test_a_full_disk_is_named_even_after_a_long_log(tmp_path):
+    """ffmpeg said "No space left on device" after more than 10,000 lines of log (a noisy
+    source warns at every frame): only the first 10,000 were looked at, so the export
+    rendered, and failed, every remaining episode on the full disk."""
+    from disks import small_disk
+
+    from studio.editor.ffmpeg_run import DiskFull, run_ffmpeg
+    from studio.editor.synth import ffmpeg_exe
+
+    with small_disk(tmp_path / "small", "6m") as disk:
+        argv = [ffmpeg_exe(), "-nostdin", "-debug_ts", "-y", "-f", "lavfi", "-i",
+                "testsrc2=s=160x120:r=30", "-t", "600", "-c:v", "mpeg4", "-q:v", "2",
+                "-f", "mp4", str(disk / "out.mp4")]  # fmt: skip
+        with pytest.raises(DiskFull) as full:
+            run_ffmpeg(argv, what="Rendering a test")
+        assert full.value.folder == disk
+        assert str(full.value) == f"Rendering a test: the disk holding {disk} is full."

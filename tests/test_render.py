@@ -530,3 +530,32 @@ def test_verify_rejects_frames_that_do_not_follow_each_other_evenly(clip_vertica
     good = tmp_path / "even.mp4"
     render(clip_vertical, info, plan, good)
     verify(good, plan, "even.mp4", timestamps=True)
+
+
+def test_a_smart_cut_on_a_full_disk_stops_rather_than_take_the_longer_path(
+        clip_bframes, tmp_path, monkeypatch):  # fmt: skip
+    """The smart cut's fast path failing on a full disk fell back to the safe path, which
+    writes every part to a file of its own: more of what there is no room for."""
+    from disks import fill, small_disk
+
+    from studio.editor import smart_cut
+    from studio.editor.ffmpeg_run import DiskFull
+
+    joins = []
+    real = smart_cut.run_ffmpeg
+
+    def counted(argv, **kwargs):
+        joins.extend(a for a in argv if a.endswith(".txt"))
+        return real(argv, **kwargs)
+
+    monkeypatch.setattr(smart_cut, "run_ffmpeg", counted)
+    info = probe(clip_bframes)
+    plan = plan_cut(info, cut_points(clip_bframes, info, TimeRange(1_230_000, 6_370_000)),
+                    PROFILE, RenderSettings())  # fmt: skip
+    assert plan.strategy is Strategy.SMART
+    with small_disk(tmp_path / "small", "1m") as disk:
+        fill(disk, leave=40_000)
+        with pytest.raises(DiskFull):
+            render(clip_bframes, info, plan, disk / "out.mp4")
+        assert not [j for j in joins if j.endswith("parts.txt")], joins  # no safe path
+        assert sorted(p.name for p in disk.iterdir()) == ["junk"]  # nothing left behind

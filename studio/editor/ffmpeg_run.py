@@ -90,6 +90,7 @@ def run_ffmpeg(
     for r in readers:
         r.start()
     parser = ProgressParser()
+    no_space = False  # seen anywhere, not only in the lines kept
     open_pipes = 2
     try:
         while open_pipes:
@@ -104,12 +105,13 @@ def run_ffmpeg(
                 open_pipes -= 1
             elif name == "err":
                 tail.feed(line)
+                no_space = no_space or NO_SPACE in line
                 if len(stderr) < 10_000:
                     stderr.append(line.rstrip("\n"))
             elif (p := parser.feed(line)) is not None and on_progress is not None:
                 on_progress(p)
         code = proc.wait()
-        if code != 0 and any(NO_SPACE in line for line in stderr):
+        if code != 0 and no_space:
             # One line naming the folder, not ffmpeg's muxer log once per packet.
             folder = _output_folder(argv)
             raise DiskFull(tr("{what}: the disk holding {folder} is full.").format(

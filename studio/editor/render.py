@@ -31,7 +31,14 @@ from studio.domain.models import MediaInfo
 from studio.editor import keyframes, smart_cut
 from studio.editor.cut_plan import CutPlan, Strategy
 from studio.editor.ffmpeg_progress import FFmpegProgress
-from studio.editor.ffmpeg_run import GLOBAL_ARGS, FFmpegError, compile_args, fftime, run_ffmpeg
+from studio.editor.ffmpeg_run import (
+    GLOBAL_ARGS,
+    DiskFull,
+    FFmpegError,
+    compile_args,
+    fftime,
+    run_ffmpeg,
+)
 from studio.editor.loudness import Loudness, measure, normalize_filter
 from studio.editor.synth import ffmpeg_exe
 from studio.i18n import decimal, tr
@@ -234,6 +241,8 @@ def _copy_or_smart(src, plan, part, work, offset, audio_filter, settings, progre
         smart_cut.smart_join(src, plan, part, work, offset, half, settings, cancel, label, steps,
                     audio_of, audio_kwargs, direct=True)  # fmt: skip
         return verify(part, plan, label, timestamps=True)
+    except DiskFull:
+        raise  # the safe path would write even more
     except (RenderError, FFmpegError, smart_cut.DirectJoinUnfit):
         part.unlink(missing_ok=True)
         steps.restart()
