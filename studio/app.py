@@ -46,9 +46,10 @@ class Busy(Exception):
 def one_at_a_time(what: str) -> Iterator[None]:
     """Hold ``what`` (any text naming a job, such as a kit folder) for this process while
     the block runs; Busy at once when another process holds it. The lock file lives in
-    the cache folder, or, when this user cannot write there (left owned by root after a
-    ``sudo studio``), in a folder of theirs in the temporary folder; the lock goes with
-    the process, even a killed one."""
+    the cache folder (opened for reading when another user made it there: a ``sudo
+    studio`` and the user then still hold each other off), or, when this user can neither
+    write nor read there, in a folder of theirs in the temporary folder; the lock goes
+    with the process, even a killed one."""
     key = hashlib.sha1(what.encode("utf-8")).hexdigest()[:16]
     handle = _open_lock_file(f"{key}.lock")
     try:
@@ -82,6 +83,13 @@ def _open_lock_file(name: str):
         return open(locks / name, "a+b")  # noqa: SIM115 - held by the caller
     except OSError as exc:
         first = exc
+    if os.name == "posix":
+        # A lock file another user made there (after a `sudo studio ...`): flock works
+        # on a file opened for reading, so both still take the same lock.
+        try:
+            return open(locks / name, "rb")  # noqa: SIM115 - held by the caller
+        except OSError:
+            pass
     fallback = fallback_lock_dir()
     try:
         fallback.mkdir(mode=0o700, exist_ok=True)

@@ -534,3 +534,38 @@ def test_self_test_flags_a_cache_folder_that_cannot_be_written(tmp_path):
     from studio.cli.selftest_commands import _check_cache, _State
 
     assert _check_cache(_State(tmp_path, users_cache=cache)) == f"{cache} can be written"
+
+
+def test_a_lock_taken_by_root_in_the_cache_still_holds_off_an_ordinary_user(
+        tmp_path, monkeypatch):  # fmt: skip
+    """After a `sudo studio publish`, the lock files in the cache belong to root; the
+    user's export took its lock in the temp folder instead, so the two no longer held
+    each other off (helper-34's review). A lock file opened for reading still locks."""
+    from disks import run_as_ordinary_user
+
+    from studio.app import one_at_a_time
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(cache))
+    child = ("from studio.app import Busy, one_at_a_time\n"
+             "try:\n"
+             "    with one_at_a_time('publish /kit'):\n"
+             "        print('held')\n"
+             "except Busy:\n"
+             "    print('busy')\n")  # fmt: skip
+    with one_at_a_time("publish /kit"):  # root, publishing
+        locks = cache / "locks"
+        for f in locks.iterdir():
+            f.chmod(0o444)
+        locks.chmod(0o555)
+        try:
+            during = run_as_ordinary_user(child, STUDIO_CACHE_DIR=str(cache))
+        finally:
+            locks.chmod(0o755)
+    assert during.stdout.strip() == "busy", during.stderr
+    locks.chmod(0o555)
+    try:
+        after = run_as_ordinary_user(child, STUDIO_CACHE_DIR=str(cache))
+    finally:
+        locks.chmod(0o755)
+    assert after.stdout.strip() == "held", after.stderr
