@@ -9,8 +9,10 @@ status`` does not call "published" a title the platform does not have.
 :func:`registered_from_kit` finds that state without the network: the publish kit the
 last publish sent, when its desired state is exactly the one recorded as registered.
 
-Not compared: the rendered files (a new trim, a new version of a clip, a new cover
-frame); their bytes are known once the kit is rendered again.
+A retrim is seen by its length (the platform records each episode's duration, the
+library its trim). Not compared: a trim moved without changing its length, a new
+version of a clip, a new cover frame; their bytes are known once the kit is rendered
+again.
 """
 
 from __future__ import annotations
