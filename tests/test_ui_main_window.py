@@ -971,3 +971,26 @@ def test_at_1280_by_800_the_player_shows_the_playhead_and_the_length(qtbot, tmp_
                 for y in range(note.height())}) <= 1  # fmt: skip
     w.close()
     ctx.close()
+
+
+def test_a_closed_window_ignores_the_application_coming_back(qtbot, tmp_path, clip_vertical,
+                                                              monkeypatch):  # fmt: skip
+    """A closed window (the self-test window, a second window) still reacted when the
+    application became active again: refresh_media ran on its shut-down task runner and
+    printed "cannot schedule new futures after shutdown" (issue QA gui-06)."""
+    import sys
+
+    ctx = AppContext.open(tmp_path / "library.sqlite")
+    c = ctx.library.create_collection("Closed")
+    actions.add_files(ctx.library, c, [clip_vertical])
+    w = MainWindow(ctx, use_multimedia=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.controller.open_collection(c.id)
+    errors: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda t, e, tb: errors.append(e))
+    w.close()
+    QApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    qtbot.wait(100)
+    assert errors == []
+    ctx.close()

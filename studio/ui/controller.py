@@ -55,6 +55,7 @@ class StudioController(QObject):
         self._refresh_timer.timeout.connect(self.episodes_edited)
         # Back from the editor where a clip was re-exported: look at the files again.
         app = QCoreApplication.instance()
+        self._watching_app = isinstance(app, QGuiApplication)
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
         # What the command line (or another window) commits to the library is shown
@@ -268,7 +269,7 @@ class StudioController(QObject):
             done).failure(failed).run(self.tasks)
 
     def _application_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive:
+        if self._watching_app and state == Qt.ApplicationState.ApplicationActive:
             self.reload_if_changed_elsewhere()
             self.refresh_media()
 
@@ -371,6 +372,11 @@ class StudioController(QObject):
         """The window is closing: no more refreshes from the library."""
         self._refresh_timer.stop()
         self._watch.stop()
+        app = QCoreApplication.instance()
+        if self._watching_app and isinstance(app, QGuiApplication):
+            # a closed window no longer looks at the files when the app comes back
+            app.applicationStateChanged.disconnect(self._application_state)
+        self._watching_app = False
 
     def progress_label(self, p: Progress) -> str:
         return f"{int(p.done)}/{int(p.total or 0)} {p.label}"
