@@ -994,3 +994,29 @@ def test_a_closed_window_ignores_the_application_coming_back(qtbot, tmp_path, cl
     qtbot.wait(100)
     assert errors == []
     ctx.close()
+
+
+def test_i_and_o_right_after_frame_steps_use_the_frame_the_steps_lead_to(
+        window, qtbot, monkeypatch, library_path, clip_vertical):  # fmt: skip
+    """Arrow-key steps are resolved on a worker; I pressed before the reply came back set
+    the in point at the frame before the steps (issue QA gui-05). Real key presses."""
+    new_collection(window, qtbot, monkeypatch)
+    import_and_wait(window, qtbot, [clip_vertical])
+    ep = select_first(window, qtbot)
+    qtbot.waitUntil(lambda: window.player.displayed_image() is not None, timeout=20_000)
+    frame = 1_000_000 / 30
+    window.episodes.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(window.episodes, Qt.Key.Key_Right)
+    qtbot.keyClick(window.episodes, Qt.Key.Key_I)
+    for _ in range(2):
+        qtbot.keyClick(window.episodes, Qt.Key.Key_Right)
+    qtbot.keyClick(window.episodes, Qt.Key.Key_O)
+    qtbot.waitUntil(lambda: window.controller.episode(ep.id).trim.end != ep.trim.end,
+                    timeout=20_000)  # fmt: skip
+    trim = window.controller.episode(ep.id).trim
+    assert trim.start == pytest.approx(3 * frame, abs=1)
+    assert trim.end == pytest.approx(6 * frame, abs=1)  # after frame 5, which it includes
+    assert window.player.position_us() == pytest.approx(5 * frame, abs=1)
+    with Library.open(library_path) as lib:
+        assert lib.episode(ep.id).trim == trim

@@ -428,15 +428,17 @@ class MainWindow(QMainWindow):
             self._guard(self.controller.set_trim, eid, start, end)
 
     def set_in_here(self) -> None:
+        """At the playhead, once the frame steps on their way have landed."""
         eid = self._episode_on_screen()
         if eid:
-            self._guard(self.controller.set_in, eid, self.player.position_us())
+            self.player.when_settled(lambda t: self._guard(self.controller.set_in, eid, t))
 
     def set_out_here(self) -> None:
         """The out point goes after the frame at the playhead, so that frame is included."""
         eid = self._episode_on_screen()
         if eid:
-            self._guard(self.controller.set_out, eid, self.player.position_us() + 1)
+            self.player.when_settled(
+                lambda t: self._guard(self.controller.set_out, eid, t + 1))
 
     def go_to_in(self) -> None:
         eid = self.current_episode_id()

@@ -29,6 +29,7 @@ import bisect
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -473,6 +474,8 @@ class Player(QWidget):
         self._play_when_ready = False
         self._anchor_us = 0  # where the clock started (fallback play, reverse shuttle)
         self._awaiting_frame = False  # a backwards-shuttle seek has not shown its frame yet
+        self._step_seq = -1  # the last frame step asked of the worker
+        self._settled: list[Callable[[int], None]] = []  # waiting for the steps to land
         self._sent_ms = 0
         self._clock = QElapsedTimer()
         self._clock_timer = QTimer(self)
@@ -567,6 +570,7 @@ class Player(QWidget):
         self._halt()
         self._gen += 1
         self._seq = self._replied_seq = 0
+        self._step_seq, self._settled = -1, []
         self._path, self._duration_us, self._range = None, 0, None
         self._pos_us = self._emitted_us = self._shown_us = self._offset_us = 0
         self._frame_start_us = -1
@@ -611,9 +615,35 @@ class Player(QWidget):
         """Pause, then show the frame ``n_frames`` away (negative: back) from the current one."""
         if self._path is None or n_frames == 0:
             return
+        if self._settled:  # an I or O waits for the steps before: this one comes after it
+            self._settled.append(lambda _t: self.step(n_frames))
+            return
         self.pause()
         in_flight = self._replied_seq < self._seq
         self._request(None if in_flight else self._pos_us, int(n_frames))
+        self._step_seq = self._seq
+
+    def when_settled(self, fn: Callable[[int], None]) -> None:
+        """Call ``fn`` with the playhead once the frame steps asked so far have landed (they
+        are resolved on a worker): at once when none is on its way. I and O pressed right
+        after arrow keys use the frame the steps lead to, not the one still on screen.
+        ``fn`` is dropped when another clip is loaded first; steps asked after it wait."""
+        if self._stepping():
+            self._settled.append(fn)
+        else:
+            fn(self.position_us())
+
+    def _stepping(self) -> bool:
+        return self._step_seq == self._seq and self._replied_seq < self._seq
+
+    def _settle(self) -> None:
+        """The steps landed: run what waited for them, in order, until one steps again."""
+        waiting, self._settled = self._settled, []
+        while waiting:
+            if self._stepping():
+                self._settled = waiting + self._settled
+                return
+            waiting.pop(0)(self.position_us())
 
     def _request(self, t_us: int | None, steps: int) -> None:
         self._seq += 1
@@ -627,6 +657,7 @@ class Player(QWidget):
         latest = reply.seq == self._seq
         if reply.error is not None:
             if latest:
+                self._settle()
                 self.statusMessage.emit(reply.error)
                 if not self._multimedia:
                     self._view.show_text(reply.error)
@@ -645,6 +676,8 @@ class Player(QWidget):
         if latest and reply.steps:
             self._pos_us = reply.start_us
             self._emit_position()
+        if latest:
+            self._settle()
 
     # playing -------------------------------------------------------------------------
 
@@ -712,6 +745,7 @@ class Player(QWidget):
             self._pos_us = min(max(0, from_us), self._duration_us - 1)
             self._seq += 1  # replies to earlier seeks are no longer the latest word
             self._replied_seq = self._seq
+            self._settle()
         self._set_speed(speed)
         self._set_playing(True)
         if self._multimedia and speed > 0:
