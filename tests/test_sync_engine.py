@@ -354,14 +354,38 @@ def test_a_folder_two_targets_share_names_the_target_that_published_there(setup)
         "'usb'; add a target with another folder" in str(err.value)  # fmt: skip
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+_PUBLISH_AS_USER = """
+from studio.store.library import Library
+from studio.store.sync_state import SyncStore, TargetRecord
+from studio.sync.engine import Publisher
+from studio.sync.errors import SyncError
+with Library.open({library!r}) as lib:
+    SyncStore(lib).add_target(TargetRecord({target!r}, "folder", {location!r}))
+try:
+    Publisher({library!r}, {target!r}, {kit!r}).run()
+    print("published")
+except SyncError as exc:
+    print("refused:", exc)
+"""
+
+
 def test_a_read_only_folder_is_refused_and_left_as_it_was(setup) -> None:
+    """Run by a user that file permissions stop (tests/disks.py: as root, a child that
+    drops root's override), so that it also runs in CI, which runs as root."""
+    from disks import run_as_ordinary_user
+
     ro = setup.tmp / "read-only"
     ro.mkdir()
     ro.chmod(0o555)
     try:
-        _refused(setup, "ro", ro, setup.kit, "Cannot write to the folder")
-        _refused(setup, "ro-new", ro / "new" / "usb", setup.kit, "Cannot write to the folder")
+        for target, location in (("ro", ro), ("ro-new", ro / "new" / "usb")):
+            before = _tree(location)
+            proc = run_as_ordinary_user(_PUBLISH_AS_USER.format(
+                library=str(setup.library), target=target, location=str(location),
+                kit=str(setup.kit)))  # fmt: skip
+            assert proc.stdout.startswith("refused: Cannot write to the folder"), \
+                proc.stdout + proc.stderr  # fmt: skip
+            assert _tree(location) == before, "a refused publish changed the folder"
     finally:
         ro.chmod(0o755)
 
