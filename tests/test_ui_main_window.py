@@ -1020,3 +1020,66 @@ def test_i_and_o_right_after_frame_steps_use_the_frame_the_steps_lead_to(
     assert window.player.position_us() == pytest.approx(5 * frame, abs=1)
     with Library.open(library_path) as lib:
         assert lib.episode(ep.id).trim == trim
+
+
+def test_a_read_only_library_makes_the_window_read_only(qtbot, tmp_path, clip_vertical):
+    """On a read-only disk, edits looked accepted (the title field kept "Renamed"), every
+    key press popped a warning and New collection and Import stayed on (issue QA gui-04).
+    Now what writes is off, saying why; what reads (playing, exporting) stays."""
+    from disks import read_only_view
+    from PySide6.QtWidgets import QMessageBox
+
+    from studio import export
+    from studio.editor.cut_plan import RenderSettings
+
+    folder = tmp_path / "lib"
+    with AppContext.open(folder / "library.sqlite") as ctx:
+        c = ctx.library.create_collection("Cooking")
+        actions.add_files(ctx.library, c, [clip_vertical])
+    with read_only_view(folder, tmp_path / "ro") as ro:
+        ctx = AppContext.open(ro / "library.sqlite")
+        assert ctx.library.read_only
+        w = MainWindow(ctx, use_multimedia=False)
+        qtbot.addWidget(w)
+        w.resize(900, 600)
+        w.show()
+        w.controller.open_collection(c.id)
+        ep = select_first(w, qtbot)
+        off = [w.new_action, w.import_action, w.import_folder_action, w.archive_action,
+               w.publish_action, w.remove_action, w.set_in_action, w.set_out_action,
+               w.cover_action, w.library.new_button, w.library.dup_button,
+               w.library.del_button]  # fmt: skip
+        assert [a for a in off if a.isEnabled()] == []
+        assert "read-only" in w.new_action.toolTip() and "read-only" in w.import_action.toolTip()
+        assert w.export_action.isEnabled()  # an export only reads the library
+        page = w.inspector.episode_page
+        assert page.title.isReadOnly() and page.in_point.isReadOnly()
+        assert not page.free.isEnabled() and not page.cover_here.isEnabled()
+        cp = w.inspector.collection_page
+        assert cp.title.isReadOnly() and cp.price.isReadOnly() and not cp.currency.isEnabled()
+        # Keys that wrote (I, O, typing a title) do nothing: no warning box, nothing undone.
+        w.episodes.setFocus()
+        qtbot.keyClick(w.episodes, Qt.Key.Key_Right)
+        qtbot.keyClick(w.episodes, Qt.Key.Key_I)
+        page.title.setFocus()
+        qtbot.keyClicks(page.title, "Renamed")
+        qtbot.keyClick(page.title, Qt.Key.Key_Return)
+        qtbot.wait(100)
+        boxes = [b for b in QApplication.topLevelWidgets()
+                 if isinstance(b, QMessageBox) and b.isVisible()]  # fmt: skip
+        assert boxes == []
+        assert page.title.text() == ep.title
+        assert w.controller.episode(ep.id).trim == ep.trim
+        # A write refused anyway puts the field back to what the library holds.
+        page.title.setText("Renamed")  # as if typed before the disk went read-only
+        page.title.editingFinished.emit()
+        assert page.title.text() == ep.title == w.controller.episode(ep.id).title
+        for b in QApplication.topLevelWidgets():
+            if isinstance(b, QMessageBox):
+                b.close()
+        # Planning an export reads the library and writes nothing to it.
+        with Library.open(ro / "library.sqlite") as lib:
+            plan = export.plan_export(lib, lib.collection(c.id), RenderSettings())
+        assert len(plan.jobs) == 1
+        w.close()
+        ctx.close()

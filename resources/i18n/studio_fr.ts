@@ -1019,6 +1019,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>The library is read-only: {0}</source>
+        <translation>La bibliothèque est en lecture seule : {0}</translation>
+    </message>
+    <message>
         <location filename="../../studio/ui/main_window.py" line="+73"/>
         <source>Publishing status</source>
         <translation>État de publication</translation>

@@ -260,6 +260,7 @@ class EpisodeList(QListView):
         self.setUniformItemSizes(True)
         self.setAccessibleName(self.tr("Episodes"))
         self.setMinimumWidth(MIN_WIDTH)
+        self._read_only = False
 
     def selected_ids(self) -> list[str]:
         rows = sorted(i.row() for i in self.selectionModel().selectedRows())
@@ -288,9 +289,18 @@ class EpisodeList(QListView):
         for r in rows[:-1]:
             sel.select(model.index(r), flags)
 
+    def set_read_only(self, on: bool) -> None:
+        """A read-only library: no reordering by drag, no Delete."""
+        self._read_only = on
+        self.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop if on else
+                             QAbstractItemView.DragDropMode.InternalMove)  # fmt: skip
+        self.setDragEnabled(not on)
+        self.setAcceptDrops(not on)
+
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_ids():
-            self.removeRequested.emit(self.selected_ids())
+            if not self._read_only:
+                self.removeRequested.emit(self.selected_ids())
             return
         super().keyPressEvent(event)
 

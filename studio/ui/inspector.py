@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import relink
-from studio.domain.errors import UserError
+from studio.domain.errors import NotFound, UserError
 from studio.domain.models import Collection, Episode, MediaRecord
 from studio.domain.profiles import load_profile, said_money, text_length
 from studio.domain.sizes import format_size
@@ -182,7 +182,19 @@ class CollectionInspector(QWidget):
             self.title.setModified(False)
         if "description" in fields:
             self.description.document().setModified(False)
+        now = self.controller.collection
+        if now is not None and now.id == self.collection.id:
+            self.show_collection(now)  # what was saved; a refused edit goes back
         return True
+
+    def set_read_only(self, tip: str) -> None:
+        """A library that cannot be written: the fields can be read and copied, not edited."""
+        for w in (self.title, self.description, self.price):
+            w.setReadOnly(True)
+            w.setToolTip(tip)
+        for w in (self.currency, self.cover_image, self.cover_suggest):
+            w.setEnabled(False)
+            w.setToolTip(tip)
 
     def _show_price(self, c: Collection) -> None:
         self.price.setText(decimal(c.price.format().split(" ")[0]) if c.price else "")
@@ -269,6 +281,7 @@ class EpisodeInspector(QWidget):
         layout.addWidget(self.error)
         layout.addStretch()
         self.episode: Episode | None = None
+        self._read_only = False
         self.media: MediaRecord | None = None
         self._shown_trim = ("", "")  # the in and out points as last shown
         self.title.editingFinished.connect(self._commit_title)
@@ -306,7 +319,7 @@ class EpisodeInspector(QWidget):
         replaced = relink.replaced_in_place(media)
         self.replaced.setVisible(replaced)
         self.accept_version.setVisible(replaced)
-        self.accept_version.setEnabled(True)
+        self.accept_version.setEnabled(not self._read_only)
         self.relink.setVisible(bool(media and media.missing))
         self.relink.setText(self.tr("Find the old version elsewhere…") if replaced else
                             self.tr("Find the missing file…"))  # fmt: skip
@@ -340,7 +353,7 @@ class EpisodeInspector(QWidget):
     def _version_failed(self, episode_id: str, message: str) -> None:
         if self.episode is None or self.episode.id != episode_id:
             return
-        self.accept_version.setEnabled(True)
+        self.accept_version.setEnabled(not self._read_only)
         if message:
             self.error.setText(message)
             self.error.show()
@@ -376,13 +389,40 @@ class EpisodeInspector(QWidget):
             self.title_count.show_count(text_length(self.title.text()),
                                         self.profile.max_episode_title_length)  # fmt: skip
 
+    def set_read_only(self, tip: str) -> None:
+        """A library that cannot be written: the fields can be read and copied, not edited."""
+        self._read_only = True
+        for w in (self.title, self.in_point, self.out_point):
+            w.setReadOnly(True)
+            w.setToolTip(tip)
+        for w in (self.free, self.accept_version, self.relink, self.cover_here):
+            w.setEnabled(False)
+            w.setToolTip(tip)
+
+    def _saved(self) -> Episode | None:
+        """The episode as the library has it now (None when it is gone)."""
+        try:
+            return self.controller.episode(self.episode.id) if self.episode else None
+        except NotFound:
+            return None
+
     def _commit_title(self) -> None:
         if self.episode is not None:
-            self.controller.set_episode_title(self.episode.id, self.title.text().strip())
+            typed = self.title.text().strip()
+            self.controller.set_episode_title(self.episode.id, typed)
+            now = self._saved()
+            if now is not None and now.title != typed:  # refused: the field says so
+                with QSignalBlocker(self.title):
+                    self.title.setText(now.title)
+                self._count()
 
     def _commit_free(self, checked: bool) -> None:
         if self.episode is not None:
             self.controller.set_free_preview(self.episode.id, checked)
+            now = self._saved()
+            if now is not None and now.free_preview != checked:
+                with QSignalBlocker(self.free):
+                    self.free.setChecked(now.free_preview)
 
     def _commit_trim(self) -> None:
         if self.episode is None:
@@ -401,6 +441,14 @@ class EpisodeInspector(QWidget):
                 return  # Enter, or a click away, with nothing changed: no edit, no undo step
             self.controller.set_trim(self.episode.id, start, end)
             self.error.hide()
+            now = self._saved()
+            if now is not None and (now.trim.start, now.trim.end) != (start, end):
+                self._shown_trim = (format_timecode(now.trim.start, up=True),
+                                    format_timecode(now.trim.end))  # refused: shown back
+                for w, text in zip((self.in_point, self.out_point), self._shown_trim,
+                                   strict=True):  # fmt: skip
+                    with QSignalBlocker(w):
+                        w.setText(text)
         except UserError as exc:
             self.error.setText(str(exc))
             self.error.show()
@@ -439,3 +487,8 @@ class Inspector(QStackedWidget):
         self.addWidget(self.empty)
         self.addWidget(self.collection_page)
         self.addWidget(self.episode_page)
+
+    def set_read_only(self, tip: str) -> None:
+        """The library cannot be written: both pages show their fields for reading only."""
+        self.collection_page.set_read_only(tip)
+        self.episode_page.set_read_only(tip)

@@ -56,6 +56,7 @@ class LibraryPanel(QWidget):
         self.list.itemSelectionChanged.connect(self._update_buttons)
         controller.collectionsChanged.connect(self.reload)
         self._reloading = False
+        self._read_only = False
         self.reload()
 
     def _button(self, text: str, tip: str, slot) -> QToolButton:
@@ -103,8 +104,16 @@ class LibraryPanel(QWidget):
             return None
         return item
 
+    def set_read_only(self, tip: str) -> None:
+        """The library cannot be written: New, Duplicate and Delete stay off, saying why."""
+        self._read_only = True
+        for b in (self.new_button, self.dup_button, self.del_button):
+            b.setToolTip(tip)
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
-        has = self.target() is not None
+        has = self.target() is not None and not self._read_only
+        self.new_button.setEnabled(not self._read_only)
         self.dup_button.setEnabled(has)
         self.del_button.setEnabled(has)
 

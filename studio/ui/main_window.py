@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.read_only_badge.setToolTip(read_only or "")
         if read_only:
             self.statusBar().showMessage(read_only)  # until something else is said
+            self._make_read_only(read_only)
         elif problem:
             self.statusBar().showMessage(problem)
         self.restore_state()
@@ -184,6 +185,10 @@ class MainWindow(QMainWindow):
         edit.addAction(self.remove_action)
         play = m.addMenu(self.tr("&Playback"))
         p = self.player
+        self.set_in_action = self._action(self.tr("Set in point"), self.set_in_here, "I")
+        self.set_out_action = self._action(self.tr("Set out point"), self.set_out_here, "O")
+        self.cover_action = self._action(self.tr("Use this frame as the cover"),
+                                         self.cover_from_playhead)  # fmt: skip
         self.play_actions = [
             self._action(self.tr("Play / pause"), p.toggle_play, "Space"),
             self._action(self.tr("Play backwards"), lambda: p.shuttle(-1), "J"),
@@ -197,13 +202,13 @@ class MainWindow(QMainWindow):
             self._action(self.tr("Go to start"), lambda: self._seek(0), "Home"),
             self._action(self.tr("Go to end"), self._go_end, "End"),
             None,
-            self._action(self.tr("Set in point"), self.set_in_here, "I"),
-            self._action(self.tr("Set out point"), self.set_out_here, "O"),
+            self.set_in_action,
+            self.set_out_action,
             self._action(self.tr("Go to in point"), self.go_to_in, "Shift+I"),
             self._action(self.tr("Go to out point"), self.go_to_out, "Shift+O"),
             self._action(self.tr("Play the trimmed range"), self.play_range, "/"),
             None,
-            self._action(self.tr("Use this frame as the cover"), self.cover_from_playhead),
+            self.cover_action,
         ]
         for a in self.play_actions:
             play.addSeparator() if a is None else play.addAction(a)  # fmt: skip
@@ -258,9 +263,27 @@ class MainWindow(QMainWindow):
             title += " " + self.tr("(read-only)")
         self.setWindowTitle(title)
         has = c is not None
+        writable = not self.controller.ctx.library.read_only
         for a in (self.import_action, self.import_folder_action, self.archive_action,
-                  self.export_action, self.publish_action):
-            a.setEnabled(has)
+                  self.publish_action):  # fmt: skip
+            a.setEnabled(has and writable)
+        self.export_action.setEnabled(has)  # an export only reads the library
+
+    def _make_read_only(self, why: str) -> None:
+        """The library cannot be written (a read-only disk): everything that would write to
+        it is off, with why in its tooltip; watching, playing and exporting stay."""
+        tip = self.tr("The library is read-only: {0}").format(why)
+        for a in (self.new_action, self.import_action, self.import_folder_action,
+                  self.archive_action, self.publish_action, self.remove_action,
+                  self.set_in_action, self.set_out_action, self.cover_action):  # fmt: skip
+            a.setEnabled(False)
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        self.setAcceptDrops(False)
+        self.library.set_read_only(tip)
+        self.inspector.set_read_only(tip)
+        self.episodes.set_read_only(True)
+        self.timeline.editable = False
 
     def _collection_opened(self, view) -> None:
         self.model.set_view(view)
@@ -353,7 +376,8 @@ class MainWindow(QMainWindow):
         self.inspector.episode_page.show_episode(ep, media, view.collection.profile)
         self.inspector.setCurrentWidget(self.inspector.episode_page)
         playable = media is not None and not media.missing and Path(media.path).is_file()
-        self.inspector.episode_page.cover_here.setEnabled(playable)
+        self.inspector.episode_page.cover_here.setEnabled(
+            playable and not self.controller.ctx.library.read_only)
         shown = (ep.id, ep.media_fingerprint, media.path if media else "", playable)
         if shown == self._shown:  # the same clip: only the trim (or a field) changed
             self.timeline.set_trim(ep.trim.start, ep.trim.end)

@@ -94,6 +94,7 @@ class TrimTimeline(QWidget):
         self._reordering = True
         self._zoom, self._off = 1.0, 0.0
         self._drag: str | None = None  # "in", "out", "either", "seek"
+        self.editable = True  # False: a read-only library; the handles do not move
         self._drag_from, self._grab_dx, self._press_x = (0, 0), 0.0, 0.0
         self._hover: str | None = None
 
@@ -320,6 +321,8 @@ class TrimTimeline(QWidget):
         self._edit(self._in if self._in < out else 0, out)
 
     def _edit(self, in_us: int, out_us: int) -> None:
+        if not self.editable:
+            return
         if self._dur and (in_us, out_us) != (self._in, self._out):
             self._in, self._out = in_us, out_us
             self._describe()
@@ -385,7 +388,7 @@ class TrimTimeline(QWidget):
     # input ------------------------------------------------------------------------------
 
     def _handle_at(self, x: float, y: float) -> str | None:
-        if not self._dur or y < self.rows().film.top():
+        if not self.editable or not self._dur or y < self.rows().film.top():
             return None
         xi, xo = self.x_for_time(self._in), self.x_for_time(self._out)
         hit_in = xi - self.GRAB <= x <= xi + self.GRAB + 4
