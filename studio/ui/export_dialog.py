@@ -1,7 +1,8 @@
 """Export: choose the folder and settings, see the plan per episode, preview a cut, render.
 
 Planning and rendering run on workers; the dialog shows progress per episode
-and overall, can cancel, and offers to open the folder at the end.
+and overall, can cancel, and offers to open the folder at the end. While an export
+runs its folder and settings are locked: a change re-plans only once it has ended.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class ExportDialog(QDialog):
         settings = QSettings()
         self.folder = QLineEdit(settings.value("export/folder", str(Path.home() / "Series")))
         self.folder.setAccessibleName(self.tr("Export folder"))
-        browse = QPushButton(self.tr("Browse…"))
+        self.browse_button = browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         self.reframe = reframe_combo(settings.value("export/reframe", "none"))
         self.reframe.setAccessibleName(self.tr("Reframe landscape clips"))
@@ -112,7 +113,9 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
 
         self.plan: export.ExportPlan | None = None
-        self.task: Task | None = None
+        self.task: Task | None = None  # the running export, if any
+        self._plan_serial = 0  # only the latest planning's result is shown
+        self._replan_after_export = False
         self.preview_player = None
         browse.setAccessibleName(self.tr("Choose the export folder"))
         self.reframe.currentIndexChanged.connect(self.replan)
@@ -139,6 +142,9 @@ class ExportDialog(QDialog):
             self.folder.setText(folder)
 
     def replan(self) -> None:
+        if self.task is not None:  # never under a running export: once it has ended
+            self._replan_after_export = True
+            return
         settings = self.settings()
         path = self.controller.ctx.library_path
         collection = self.collection
@@ -149,10 +155,18 @@ class ExportDialog(QDialog):
             with Library.open(path, check=False) as lib:
                 return export.plan_export(lib, collection, settings)
 
-        Op(work, self.tr("Planning the export"), lane="media").success(self._planned).failure(
-            self._failed).run(self.controller.tasks)
+        self._plan_serial += 1
+        serial = self._plan_serial
+        Op(work, self.tr("Planning the export"), lane="media").success(
+            lambda plan: self._planned(plan, serial)).failure(
+            lambda exc: self._plan_failed(exc, serial)).run(self.controller.tasks)
 
-    def _planned(self, plan: export.ExportPlan) -> None:
+    def _planned(self, plan: export.ExportPlan, serial: int | None = None) -> None:
+        if serial not in (None, self._plan_serial):
+            return  # a later change is being planned
+        if self.task is not None:
+            self._replan_after_export = True
+            return
         self.plan = plan
         names = {"copy": self.tr("Copy"), "smart": self.tr("Smart cut"),
                  "reencode": self.tr("Re-encode")}  # fmt: skip
@@ -175,11 +189,16 @@ class ExportDialog(QDialog):
         self.status.setText("")
         self.export_button.setEnabled(True)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _plan_failed(self, exc: BaseException, serial: int) -> None:
+        if serial != self._plan_serial or self.task is not None:
+            return
         show_error(self.status, exc)
         self.export_button.setEnabled(self.plan is not None)
-        self.cancel_button.hide()
-        self.close_button.show()
+
+    def _lock_settings(self, locked: bool) -> None:
+        for widget in (self.folder, self.browse_button, self.reframe, self.normalize,
+                       self.lufs, self.reencode):  # fmt: skip
+            widget.setEnabled(not locked)
 
     # ------------------------------------------------------------ export
     def start(self) -> None:
@@ -232,8 +251,11 @@ class ExportDialog(QDialog):
 
         self.overall.setRange(0, BAR_STEPS)
         set_fraction(self.overall, 0.0)
+        self._lock_settings(True)
         self.export_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
         self.cancel_button.show()
+        self.show_button.hide()
         self.close_button.hide()
         self.status.setText(self.tr("Exporting to {0}…").format(folder))
         self.result_folder = folder
@@ -241,25 +263,38 @@ class ExportDialog(QDialog):
         self.task = (Op(work, self.tr("Exporting '{0}'").format(plan.collection.title),
                         kind="export")
                      .progress(progress).partial(episode_done).success(self._done)
-                     .failure(self._failed).cancelled(self._cancelled)
+                     .failure(self._export_failed).cancelled(self._cancelled)
                      .run(self.controller.tasks))  # fmt: skip
 
-    def _done(self, result: export.ExportResult) -> None:
+    def _export_ended(self) -> None:
+        """Back to choosing: settings unlocked, and a change made meanwhile planned now."""
         self.task = None
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.export_button.setEnabled(self.plan is not None)
+        self._lock_settings(False)
+        if self._replan_after_export:
+            self._replan_after_export = False
+            self.replan()
+
+    def _done(self, result: export.ExportResult) -> None:
         set_fraction(self.overall, 1.0)
         self.status.setText(self.tr(
             "Exported: {0} rendered, {1} unchanged, {2} removed.").format(
             len(result.rendered), len(result.reused), len(result.removed)))  # fmt: skip
-        self.cancel_button.hide()
-        self.close_button.show()
         self.show_button.show()
+        self._export_ended()
+
+    def _export_failed(self, exc: BaseException) -> None:
+        show_error(self.status, exc)
+        if isinstance(exc, export.ExportIncomplete) and (exc.result.rendered
+                                                         or exc.result.reused):
+            self.show_button.show()  # the message says the others are in the folder
+        self._export_ended()
 
     def _cancelled(self) -> None:
-        self.task = None
         self.status.setText(self.tr("Export cancelled. Finished episodes were kept."))
-        self.cancel_button.hide()
-        self.close_button.show()
-        self.export_button.setEnabled(True)
+        self._export_ended()
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -295,7 +330,11 @@ class ExportDialog(QDialog):
                                              cancel=j.token)  # fmt: skip
 
         Op(work, self.tr("Previewing a cut")).success(self._play_preview).failure(
-            self._failed).run(self.controller.tasks)
+            self._preview_failed).run(self.controller.tasks)
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.preview_button.setEnabled(True)
+        show_error(self.status, exc)
 
     def _play_preview(self, paths: list[Path]) -> None:
         from studio.ui.preview_window import PreviewWindow
