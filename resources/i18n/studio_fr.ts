@@ -424,7 +424,7 @@
 <context>
     <name>EpisodeInspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+62"/>
+        <location filename="../../studio/ui/inspector.py" line="+74"/>
         <source>Episode title</source>
         <translation>Titre de l’épisode</translation>
     </message>
@@ -480,12 +480,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Find the missing file…</source>
         <translation>Retrouver le fichier manquant…</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-70"/>
         <source>Use this frame as the cover</source>
         <translation>Utiliser cette image comme couverture</translation>
     </message>
@@ -520,7 +520,7 @@
         <translation>Source</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>Episode {0}</source>
         <translation>Épisode {0}</translation>
     </message>
@@ -628,7 +628,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/ui/export_dialog.py" line="+46"/>
+        <location filename="../../studio/ui/export_dialog.py" line="+47"/>
         <source>Export &apos;{0}&apos;</source>
         <translation>Exporter «&#xa0;{0}&#xa0;»</translation>
     </message>
@@ -743,7 +743,7 @@
         <translation>Fermer</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Choose the export folder</source>
         <translation>Choisir le dossier d’export</translation>
     </message>
@@ -753,30 +753,30 @@
         <translation>Exporter vers</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Planning…</source>
         <translation>Planification…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Planning the export</source>
         <translation>Planification de l’export</translation>
     </message>
     <message>
-        <location line="-70"/>
-        <location line="+75"/>
+        <location line="-77"/>
+        <location line="+88"/>
         <source>Copy</source>
         <translation>Copie directe</translation>
     </message>
     <message>
-        <location line="-75"/>
-        <location line="+75"/>
+        <location line="-88"/>
+        <location line="+88"/>
         <source>Smart cut</source>
         <translation>Coupe intelligente</translation>
     </message>
     <message>
-        <location line="-75"/>
-        <location line="+76"/>
+        <location line="-88"/>
+        <location line="+89"/>
         <source>Re-encode</source>
         <translation>Réencodage</translation>
     </message>
@@ -801,7 +801,7 @@
         <translation>{0:.0f} s</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+59"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
@@ -821,7 +821,7 @@
         <translation>Inchangé</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Exporting to {0}…</source>
         <translation>Export vers {0}…</translation>
     </message>
@@ -832,17 +832,17 @@
         <translation>Export de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+20"/>
         <source>Exported: {0} rendered, {1} unchanged, {2} removed.</source>
         <translation>Export terminé. Épisodes rendus&#xa0;: {0}&#xa0;; inchangés&#xa0;: {1}&#xa0;; supprimés&#xa0;: {2}.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>Export cancelled. Finished episodes were kept.</source>
         <translation>Export annulé. Les épisodes terminés ont été conservés.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>No file manager could be opened here. The kit is in {0}</source>
         <translation>Aucun gestionnaire de fichiers n’a pu être ouvert ici. Le kit se trouve dans {0}</translation>
     </message>
@@ -932,7 +932,7 @@
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../studio/ui/inspector.py" line="+66"/>
+        <location filename="../../studio/ui/inspector.py" line="+101"/>
         <source>Open or create a collection to start.</source>
         <translation>Ouvrez ou créez une collection pour commencer.</translation>
     </message>
@@ -981,7 +981,7 @@
         <translation>Supprimer la collection sélectionnée</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>1 episode · {0}</source>
         <translation>Épisode&#xa0;: 1 · {0}</translation>
     </message>
@@ -991,7 +991,7 @@
         <translation>Épisodes&#xa0;: {0} · {1}</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+54"/>
         <source>New collection</source>
         <translation>Nouvelle collection</translation>
     </message>
@@ -1018,10 +1018,6 @@
 </context>
 <context>
     <name>MainWindow</name>
-    <message>
-        <source>The library is read-only: {0}</source>
-        <translation>La bibliothèque est en lecture seule : {0}</translation>
-    </message>
     <message>
         <location filename="../../studio/ui/main_window.py" line="+73"/>
         <source>Publishing status</source>
@@ -1054,7 +1050,7 @@
         <translation>Lecture seule</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <location filename="../../studio/ui/selftest_window.py" line="+111"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
@@ -1135,7 +1131,7 @@
         <translation>&amp;Lecture</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Play / pause</source>
         <translation>Lecture / pause</translation>
     </message>
@@ -1185,7 +1181,7 @@
         <translation>Aller à la fin</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
         <source>Set in point</source>
         <translation>Placer le point d’entrée</translation>
     </message>
@@ -1195,7 +1191,7 @@
         <translation>Placer le point de sortie</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+18"/>
         <source>Go to in point</source>
         <translation>Aller au point d’entrée</translation>
     </message>
@@ -1210,12 +1206,12 @@
         <translation>Lire de l’entrée à la sortie</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-19"/>
         <source>Use this frame as the cover</source>
         <translation>Utiliser cette image comme couverture</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+25"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
@@ -1255,7 +1251,12 @@
         <translation>(lecture seule)</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+12"/>
+        <source>The library is read-only: {0}</source>
+        <translation>La bibliothèque est en lecture seule&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location line="+114"/>
         <source>This episode&apos;s media is unknown.</source>
         <translation>Le média de cet épisode est inconnu.</translation>
     </message>
@@ -1285,7 +1286,7 @@
         <translation>Le clip de cet épisode n’est pas dans le lecteur.</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+106"/>
         <source>Open or create a collection first.</source>
         <translation>Ouvrez ou créez d’abord une collection.</translation>
     </message>
@@ -1447,7 +1448,7 @@
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../studio/ui/player.py" line="+93"/>
+        <location filename="../../studio/ui/player.py" line="+94"/>
         <source>No playback: Qt Multimedia could not be loaded ({0}). On Linux, install libpulse0.</source>
         <translation>Lecture impossible&#xa0;: Qt Multimedia n’a pas pu être chargé ({0}). Sous Linux, installez libpulse0.</translation>
     </message>
@@ -1472,12 +1473,12 @@
         <translation>Ce clip n’a aucune image à afficher.</translation>
     </message>
     <message>
-        <location line="+176"/>
+        <location line="+178"/>
         <source>Frame preview without sound: playback with Qt Multimedia is turned off.</source>
         <translation>Aperçu image par image, sans son&#xa0;: la lecture par Qt Multimedia est désactivée.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>No playback: the application has not started yet.</source>
         <translation>Lecture impossible&#xa0;: l’application n’a pas encore démarré.</translation>
     </message>
@@ -1493,7 +1494,7 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+345"/>
+        <location line="+376"/>
         <source>No clip loaded</source>
         <translation>Aucun clip chargé</translation>
     </message>
@@ -1510,12 +1511,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+65"/>
+        <location line="+67"/>
         <source>Play</source>
         <translation>Lecture</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-67"/>
         <source>Play or pause (Space)</source>
         <translation>Lecture ou pause (Espace)</translation>
     </message>
@@ -1575,7 +1576,7 @@
         <translation>Mode d’aperçu</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
@@ -2111,7 +2112,7 @@
         <translation>Utiliser la nouvelle version de «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/controller.py" line="+88"/>
+        <location filename="../../studio/ui/controller.py" line="+89"/>
         <source>Untitled collection</source>
         <translation>Collection sans titre</translation>
     </message>
@@ -2141,7 +2142,7 @@
         <translation>la modification de la collection</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+93"/>
         <source>Checking the files</source>
         <translation>Vérification des fichiers</translation>
     </message>
@@ -2200,7 +2201,7 @@
         <translation>Timeline de découpe</translation>
     </message>
     <message>
-        <location line="+260"/>
+        <location line="+263"/>
         <source>In {0}, out {1}</source>
         <translation>Entrée {0}, sortie {1}</translation>
     </message>
