@@ -150,6 +150,20 @@ class ArchiveSet:
                 path=", ".join(str(p) for p in sources), reasons=reasons).strip())
         return arch
 
+    def _over_budget(self, path: Path, entries: int, declared: int) -> str | None:
+        """Why a part (ZIP or tar) is refused for its number of entries or for what the
+        archive would expand to with it; None when it is within the budget."""
+        b = self.budget
+        if entries > b.max_entries:
+            return tr("{file} was refused: it holds {count} entries, more than the {limit} "
+                      "allowed.").format(file=path.name, count=entries, limit=b.max_entries)
+        if self._total + declared > b.max_total_bytes:
+            return tr("{file} was refused: with it, the archive would expand to {size}, more "
+                      "than the {limit} allowed.").format(
+                file=path.name, size=format_size(self._total + declared),
+                limit=format_size(b.max_total_bytes))
+        return None
+
     def _problem(self, file: str, message: str, severity: str = "error") -> None:
         self.problems.append(ArchiveProblem(file, message, severity=severity))
 
@@ -172,17 +186,8 @@ class ArchiveSet:
                 "{file} cannot be read as a ZIP archive: its table of contents is damaged or "
                 "missing ({error}). Download this part again.").format(file=path.name, error=exc))
             return None
-        b = self.budget
         declared = sum(info.file_size for info in infos)
-        refusal = None
-        if len(infos) > b.max_entries:
-            refusal = tr("{file} was refused: it holds {count} entries, more than the {limit} "
-                         "allowed.").format(file=path.name, count=len(infos), limit=b.max_entries)
-        elif self._total + declared > b.max_total_bytes:
-            refusal = tr("{file} was refused: with it, the archive would expand to {size}, more "
-                         "than the {limit} allowed.").format(
-                file=path.name, size=format_size(self._total + declared),
-                limit=format_size(b.max_total_bytes))
+        refusal = self._over_budget(path, len(infos), declared)
         if refusal is not None:
             zf.close()
             self._problem(path.name, refusal)
@@ -261,19 +266,12 @@ class ArchiveSet:
             return
         b = self.budget
         declared = sum(m.size for m in members if m.isreg())
-        refusal = None
-        if len(members) > b.max_entries:
-            refusal = tr("{file} was refused: it holds {count} entries, more than the {limit} "
-                         "allowed.").format(file=path.name, count=len(members), limit=b.max_entries)
-        elif self._total + declared > b.max_total_bytes:
-            refusal = tr("{file} was refused: with it, the archive would expand to {size}, more "
-                         "than the {limit} allowed.").format(
-                file=path.name, size=format_size(self._total + declared),
-                limit=format_size(b.max_total_bytes))
-        elif declared >= b.ratio_floor and declared > b.max_ratio * max(path.stat().st_size, 1):
+        refusal = self._over_budget(path, len(members), declared)
+        packed = max(path.stat().st_size, 1)
+        if refusal is None and declared >= b.ratio_floor and declared > b.max_ratio * packed:
             refusal = tr("{file} was refused: it would expand {ratio} times, more than any real "
                          "video or metadata file (a zip bomb).").format(
-                file=path.name, ratio=declared // max(path.stat().st_size, 1))
+                file=path.name, ratio=declared // packed)
         if refusal is not None:
             tf.close()
             self._problem(path.name, refusal)
